@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from tests.personas import World, build_world
+from zhengdun.accounts.models import User
+from zhengdun.campaigns.models import Campaign
+from zhengdun.campaigns.services import campaign_create_from_template
+
+
+@pytest.fixture(autouse=True)
+def _fast_hashing(settings: Any) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    return build_world()
+
+
+@pytest.fixture
+def county(world: World) -> User:
+    return world.users["county"]
+
+
+@pytest.fixture
+def town1(world: World) -> User:
+    return world.users["town1"]
+
+
+@pytest.fixture
+def town2(world: World) -> User:
+    return world.users["town2"]
+
+
+@pytest.fixture
+def branch1(world: World) -> User:
+    return world.users["branch1"]
+
+
+@pytest.fixture
+def leader1(world: World) -> User:
+    return world.users["leader1"]
+
+
+@pytest.fixture
+def inspector1(world: World) -> User:
+    return world.users["inspector1"]
+
+
+@pytest.fixture
+def campaign(world: World, county: User) -> Campaign:
+    return campaign_create_from_template(
+        template_key="county_two_year_2018", scope=world.county_org, start_year=2026, actor=county
+    )
+
+
+def client_for(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def as_user() -> Any:
+    """as_user(town1) -> a test client signed in as that persona."""
+    return client_for

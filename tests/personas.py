@@ -1,0 +1,93 @@
+"""The named personas every test speaks of, on one small believable county.
+
+    某县 (county)                         county, inspector1
+    ├── 城关镇 (town1)                    town1
+    │   ├── 东关村 (village_e)            branch1
+    │   ├── 西关村 (village_w)
+    │   └── 南关社区 (community_s)
+    ├── 河口镇 (town2)                    town2
+    │   ├── 北河村 (village_n)            ← leader1 is linked here
+    │   └── 中河村 (village_m)
+    └── 县委办公室党支部 (office)          leader1
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth.models import Group
+
+from zhengdun.accounts.models import User
+from zhengdun.accounts.roles import Role
+from zhengdun.campaigns.models import Campaign
+from zhengdun.organizations.choices import Domain, Kind, Level, PostRole
+from zhengdun.organizations.models import EconomyRecord, Organization, Person, Post
+
+PASSWORD = "Zhengdun@2026"
+
+
+@dataclass
+class World:
+    orgs: dict[str, Organization] = field(default_factory=dict)
+    users: dict[str, User] = field(default_factory=dict)
+    people: dict[str, Person] = field(default_factory=dict)
+    campaign: Campaign | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        for bag in ("users", "orgs", "people"):
+            values = self.__dict__.get(bag, {})
+            if name in values:
+                return values[name]
+        raise AttributeError(name)
+
+
+def _org(parent: Organization | None, code: str, name: str, level: str, kind: str, domain: str, **extra: Any) -> Organization:
+    instance = Organization(code=code, name=name, level=level, kind=kind, domain=domain, parent=parent, **extra)
+    if parent is None:
+        return Organization.objects.add_root(instance=instance)
+    return Organization.objects.add_child(Organization.objects.get(pk=parent.pk), instance=instance)
+
+
+def _user(username: str, org: Organization, role: str, person: Person | None = None) -> User:
+    user = User.objects.create_user(username=username, password=PASSWORD, organization=org, person=person, display_name=username)
+    user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+def build_world() -> World:
+    w = World()
+    county = _org(None, "C01", "某县", Level.COUNTY, Kind.COMMITTEE, Domain.ORGAN)
+    town1 = _org(county, "T01", "城关镇", Level.TOWNSHIP, Kind.COMMITTEE, Domain.RURAL)
+    town2 = _org(county, "T02", "河口镇", Level.TOWNSHIP, Kind.COMMITTEE, Domain.RURAL)
+    office = _org(county, "G01", "县委办公室党支部", Level.OTHER, Kind.BRANCH, Domain.ORGAN)
+    village = dict(level=Level.VILLAGE, kind=Kind.BRANCH)
+    w.orgs.update(
+        county_org=county,
+        town1_org=town1,
+        town2_org=town2,
+        office=office,
+        village_e=_org(town1, "V0101", "东关村党支部", domain=Domain.RURAL, member_count=31, households=420, population=1530, **village),
+        village_w=_org(town1, "V0102", "西关村党支部", domain=Domain.RURAL, member_count=18, households=260, population=990, **village),
+        community_s=_org(town1, "V0103", "南关社区党支部", domain=Domain.COMMUNITY, member_count=45, households=1800, population=5200, **village),
+        village_n=_org(town2, "V0201", "北河村党支部", domain=Domain.RURAL, member_count=22, households=310, population=1100, **village),
+        village_m=_org(town2, "V0202", "中河村党支部", domain=Domain.RURAL, member_count=27, households=350, population=1240, **village),
+    )
+    for key in ("county_org", "town1_org", "town2_org", "village_e", "village_w", "village_n"):
+        w.orgs[key].refresh_from_db()
+    secretary = Person.objects.create(name="王建国", phone="13812345678", organization=w.village_e)
+    Post.objects.create(person=secretary, organization=w.village_e, role=PostRole.SECRETARY)
+    EconomyRecord.objects.create(organization=w.village_e, year=2025, income_wan=Decimal("4.90"))
+    leader = Person.objects.create(name="李联系", phone="13900001111", organization=office, unit="县人大常委会", title="副主任")
+    Post.objects.create(person=leader, organization=w.village_n, role=PostRole.CONTACT_LEADER)
+    w.people.update(secretary_e=secretary, leader_person=leader)
+    w.users.update(
+        county=_user("county", county, Role.COUNTY_ADMIN),
+        town1=_user("town1", town1, Role.TOWNSHIP_OPERATOR),
+        town2=_user("town2", town2, Role.TOWNSHIP_OPERATOR),
+        branch1=_user("branch1", w.village_e, Role.BRANCH_OPERATOR),
+        leader1=_user("leader1", office, Role.CONTACT_LEADER, person=leader),
+        inspector1=_user("inspector1", county, Role.INSPECTOR),
+    )
+    return w

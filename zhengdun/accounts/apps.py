@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+class AccountsConfig(AppConfig):
+    name = "zhengdun.accounts"
+    label = "accounts"
+    verbose_name = "账号"
+
+    def ready(self) -> None:
+        from zhengdun.accounts.roles import sync_roles
+
+        # Runs after every app: the call after the last app finds all permissions.
+        post_migrate.connect(sync_roles, dispatch_uid="zhengdun_sync_roles")

@@ -1,0 +1,101 @@
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.utils import timezone
+
+
+class User(AbstractUser):
+    """An account belongs to one organization node; its roles are groups."""
+
+    organization = models.ForeignKey(
+        "organizations.Organization",
+        verbose_name="所属组织",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+    )
+    # The person behind the account: a contact leader reaches the organizations
+    # this person is linked to by posts.
+    person = models.ForeignKey(
+        "organizations.Person", verbose_name="对应人员", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    display_name = models.CharField("姓名", max_length=50, blank=True)
+    phone = models.CharField("联系电话", max_length=20, blank=True)
+
+    objects = UserManager()
+    scope_path = "organization__path"
+
+    class Meta:
+        verbose_name = "账号"
+        verbose_name_plural = "账号"
+        permissions = [
+            ("view_personal_info", "查看完整个人信息（电话、身份证号）"),
+            ("manage_users", "管理本级及下级账号"),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+    @property
+    def role_codes(self) -> list[str]:
+        cached = getattr(self, "_role_codes", None)
+        if cached is None:
+            cached = sorted(self.groups.values_list("name", flat=True))
+            self._role_codes = cached
+        return cached
+
+    def has_role(self, code: str) -> bool:
+        return code in self.role_codes
+
+
+def _hash(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
+    def usable(self) -> ApiTokenQuerySet:
+        now = timezone.now()
+        return self.filter(revoked_at__isnull=True).filter(models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=now))
+
+
+class ApiToken(models.Model):
+    """A personal access token. Only its hash is stored; the token is shown once."""
+
+    PREFIX = "zd_"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="账号", on_delete=models.CASCADE, related_name="tokens")
+    name = models.CharField("用途", max_length=100, blank=True)
+    key_hash = models.CharField(max_length=64, unique=True)
+    hint = models.CharField("令牌尾号", max_length=8)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    last_used_at = models.DateTimeField("最近使用", null=True, blank=True)
+    expires_at = models.DateTimeField("过期时间", null=True, blank=True)
+    revoked_at = models.DateTimeField("吊销时间", null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+    scope_path = "user__organization__path"
+
+    class Meta:
+        verbose_name = "访问令牌"
+        verbose_name_plural = "访问令牌"
+
+    def __str__(self) -> str:
+        return f"{self.user} …{self.hint}"
+
+    @classmethod
+    def issue(cls, user: User, name: str = "", expires_at: timezone.datetime | None = None) -> tuple[ApiToken, str]:
+        raw = cls.PREFIX + secrets.token_urlsafe(32)
+        token = cls.objects.create(user=user, name=name, key_hash=_hash(raw), hint=raw[-6:], expires_at=expires_at)
+        return token, raw
+
+    @classmethod
+    def find(cls, raw: str) -> ApiToken | None:
+        if not raw.startswith(cls.PREFIX):
+            return None
+        return cls.objects.usable().select_related("user", "user__organization").filter(key_hash=_hash(raw)).first()

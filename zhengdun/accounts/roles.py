@@ -1,0 +1,85 @@
+"""Roles are Django groups with fixed permission sets, created after migrate."""
+
+from typing import Any
+
+from django.db import models
+
+VIEW = [
+    "organizations.view_organization",
+    "organizations.view_person",
+    "organizations.view_post",
+    "campaigns.view_campaign",
+    "cases.view_case",
+]
+
+
+class Role(models.TextChoices):
+    COUNTY_ADMIN = "county_admin", "县级管理员"
+    TOWNSHIP_OPERATOR = "township_operator", "乡镇（街道）操作员"
+    BRANCH_OPERATOR = "branch_operator", "村（社区）操作员"
+    CONTACT_LEADER = "contact_leader", "联系领导"
+    INSPECTOR = "inspector", "督导检查员"
+    READONLY = "readonly", "只读"
+
+
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    Role.COUNTY_ADMIN: VIEW
+    + [
+        "organizations.add_organization",
+        "organizations.change_organization",
+        "organizations.move_organization",
+        "organizations.import_organizations",
+        "organizations.add_person",
+        "organizations.change_person",
+        "organizations.add_post",
+        "organizations.change_post",
+        "organizations.delete_post",
+        "accounts.view_personal_info",
+        "accounts.manage_users",
+        "audit.view_auditevent",
+        "campaigns.add_campaign",
+        "campaigns.change_campaign",
+        "cases.add_case",
+        "cases.propose_case",
+        "cases.identify_case",
+        "cases.approve_plan",
+        "cases.manage_rectification",
+        "cases.request_acceptance",
+        "cases.decide_acceptance",
+        "cases.relist_case",
+    ],
+    Role.TOWNSHIP_OPERATOR: VIEW
+    + [
+        "organizations.add_organization",
+        "organizations.change_organization",
+        "organizations.import_organizations",
+        "organizations.add_person",
+        "organizations.change_person",
+        "organizations.add_post",
+        "organizations.change_post",
+        "organizations.delete_post",
+        "accounts.view_personal_info",
+        "cases.add_case",
+        "cases.propose_case",
+        "cases.manage_rectification",
+        "cases.request_acceptance",
+    ],
+    Role.BRANCH_OPERATOR: list(VIEW),
+    Role.CONTACT_LEADER: list(VIEW),
+    Role.INSPECTOR: VIEW + ["audit.view_auditevent"],
+    Role.READONLY: list(VIEW),
+}
+
+
+def sync_roles(*args: Any, **kwargs: Any) -> None:
+    from django.contrib.auth.models import Group, Permission
+
+    wanted = {perm for perms in ROLE_PERMISSIONS.values() for perm in perms}
+    by_name: dict[str, Permission] = {}
+    for perm in Permission.objects.select_related("content_type"):
+        by_name[f"{perm.content_type.app_label}.{perm.codename}"] = perm
+    if not wanted <= set(by_name):
+        return  # Not every app is migrated yet; the last post_migrate call completes it.
+    for code, perms in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=code)
+        group.permissions.set([by_name[p] for p in perms])

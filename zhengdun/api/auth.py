@@ -1,0 +1,31 @@
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja.security import HttpBearer, SessionAuth
+
+from zhengdun.accounts.models import ApiToken
+from zhengdun.core import context
+
+
+class TokenAuth(HttpBearer):
+    """Personal access tokens: `Authorization: Bearer zd_...`."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        found = ApiToken.find(token)
+        if found is None or not found.user.is_active:
+            return None
+        ApiToken.objects.filter(pk=found.pk).update(last_used_at=timezone.now())
+        request.user = found.user
+        context.set_user(found.user)
+        return found.user
+
+
+class BrowserSession(SessionAuth):
+    """The signed-in browser may call the API too (CSRF-checked)."""
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        user = super().authenticate(request, key)
+        if user is not None:
+            context.set_user(user)
+        return user

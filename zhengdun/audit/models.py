@@ -1,0 +1,52 @@
+from django.conf import settings
+from django.db import models
+
+
+class Action(models.TextChoices):
+    CREATE = "create", "新建"
+    UPDATE = "update", "修改"
+    DELETE = "delete", "删除"
+    TRANSITION = "transition", "状态变更"
+    LOGIN = "login", "登录"
+    LOGIN_FAILED = "login_failed", "登录失败"
+    LOGOUT = "logout", "退出"
+    IMPORT = "import", "导入"
+    EXPORT = "export", "导出"
+
+
+class AuditEvent(models.Model):
+    """One append-only row per change; PostgreSQL refuses UPDATE and early DELETE."""
+
+    at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Kept as text too, so the record still says who it was after an account is gone.
+    actor_name = models.CharField("操作人账号", max_length=150, blank=True)
+    action = models.CharField("动作", max_length=20, choices=Action.choices, db_index=True)
+    object_type = models.CharField("对象类型", max_length=100, blank=True, db_index=True)
+    object_id = models.CharField("对象编号", max_length=64, blank=True)
+    object_repr = models.CharField("对象", max_length=300, blank=True)
+    # Path of the organization the object hangs on, so the trail is scoped like everything else.
+    org_path = models.CharField("所属组织路径", max_length=255, blank=True, db_index=True)
+    before = models.JSONField("变更前", null=True, blank=True)
+    after = models.JSONField("变更后", null=True, blank=True)
+    note = models.TextField("说明", blank=True)
+    request_id = models.CharField("请求编号", max_length=64, blank=True, db_index=True)
+    client_ip = models.CharField("客户端地址", max_length=64, blank=True)
+
+    scope_path = "org_path"
+
+    class Meta:
+        verbose_name = "审计记录"
+        verbose_name_plural = "审计记录"
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.get_action_display()} {self.object_repr}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.pk is not None:
+            raise RuntimeError("审计记录只能追加，不能修改")
+        super().save(*args, **kwargs)  # type: ignore[arg-type]

@@ -1,0 +1,116 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+
+class ReportingPeriod(models.TextChoices):
+    HALF_MONTH = "half_month", "每半月"
+    MONTH = "month", "每月"
+    TWO_MONTHS = "two_months", "每两个月"
+    QUARTER = "quarter", "每季度"
+    HALF_YEAR = "half_year", "每半年"
+    YEAR = "year", "每年"
+
+
+class CampaignStatus(models.TextChoices):
+    ACTIVE = "active", "进行中"
+    CLOSED = "closed", "已结束"
+
+
+class Campaign(models.Model):
+    """One rectification campaign over an organization subtree; its rules are data."""
+
+    name = models.CharField("名称", max_length=200)
+    scope = models.ForeignKey(
+        "organizations.Organization", verbose_name="范围（组织）", on_delete=models.PROTECT, related_name="campaigns"
+    )
+    template_key = models.CharField("模板", max_length=32, blank=True)
+    start_year = models.PositiveSmallIntegerField("起始年度")
+    end_year = models.PositiveSmallIntegerField("结束年度")
+    reporting_period = models.CharField("进展报送周期", max_length=16, choices=ReportingPeriod.choices)
+    quota_share = models.DecimalField(
+        "整顿比例参考",
+        max_digits=5,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
+        help_text="如 0.05 表示约 5%；留空表示应定尽定、不设比例",
+    )
+    satisfaction_threshold = models.DecimalField(
+        "群众满意度合格线",
+        max_digits=4,
+        decimal_places=3,
+        default=Decimal("0.700"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
+    )
+    cycle_years = models.PositiveSmallIntegerField("整顿周期（年）", default=1, validators=[MinValueValidator(1)])
+    target = models.CharField("工作目标", max_length=300, blank=True)
+    status = models.CharField("状态", max_length=16, choices=CampaignStatus.choices, default=CampaignStatus.ACTIVE)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    # Townships read the county's campaign they work in: ancestors are readable.
+    scope_path = "scope__path"
+    scope_reads_ancestors = True
+
+    class Meta:
+        verbose_name = "整顿工作"
+        verbose_name_plural = "整顿工作"
+        ordering = ["-start_year", "-id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def quota_percent(self) -> str:
+        return "应定尽定，不设比例" if self.quota_share is None else f"约 {self.quota_share * 100:.1f}%"
+
+
+class Stage(models.Model):
+    campaign = models.ForeignKey(Campaign, verbose_name="整顿工作", on_delete=models.CASCADE, related_name="stages")
+    order = models.PositiveSmallIntegerField("顺序")
+    name = models.CharField("阶段", max_length=100)
+    starts_on = models.DateField("开始日期")
+    ends_on = models.DateField("截止日期")
+
+    scope_path = "campaign__scope__path"
+    scope_reads_ancestors = True
+
+    class Meta:
+        verbose_name = "工作阶段"
+        verbose_name_plural = "工作阶段"
+        ordering = ["campaign_id", "order"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(ends_on__gte=models.F("starts_on")), name="stage_ends_after_start")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Criterion(models.Model):
+    """One item of the campaign's listing criteria catalog (认定标准)."""
+
+    campaign = models.ForeignKey(Campaign, verbose_name="整顿工作", on_delete=models.CASCADE, related_name="criteria")
+    code = models.CharField("编号", max_length=16)
+    category = models.CharField("类别", max_length=100)
+    item = models.TextField("具体情形")
+    lead_office = models.CharField("牵头科室", max_length=100, blank=True)
+    cooperating_offices = models.CharField("配合科室", max_length=200, blank=True)
+    order = models.PositiveSmallIntegerField("顺序", default=0)
+
+    scope_path = "campaign__scope__path"
+    scope_reads_ancestors = True
+
+    class Meta:
+        verbose_name = "认定标准"
+        verbose_name_plural = "认定标准"
+        ordering = ["campaign_id", "order", "id"]
+        constraints = [models.UniqueConstraint(fields=["campaign", "code"], name="criterion_code_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.category}"

@@ -1,0 +1,118 @@
+"""The one scoping chokepoint.
+
+Every page, API endpoint, export and background job reaches data through
+`restrict(queryset, user)` or `get_object_or_404(queryset, user, ...)`.
+A user reaches the subtree of its own organization, plus (for contact
+leaders) the subtrees of the organizations its person is linked to.
+Anything else does not exist for that user: 404, never 403.
+
+A model says how it hangs on the tree with `scope_path`, the lookup to the
+materialized path of its organization ("path" for Organization itself,
+"organization__path" for a case). Models whose rows belong to a whole
+jurisdiction and are read by everything below it (a county's campaign is
+read by its townships) set `scope_reads_ancestors = True`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from django.db.models import Model, Q, QuerySet
+from django.http import Http404
+
+STEPLEN = 4  # treebeard's default path step; Organization keeps it.
+
+M = TypeVar("M", bound=Model)
+
+
+@dataclass(frozen=True)
+class Scope:
+    unrestricted: bool
+    roots: tuple[str, ...]
+
+    def q(self, lookup: str, *, reads_ancestors: bool = False) -> Q:
+        if self.unrestricted:
+            return Q()
+        if not self.roots:
+            return Q(pk__in=[])
+        q = Q()
+        for root in self.roots:
+            q |= Q(**{f"{lookup}__startswith": root})
+        if reads_ancestors:
+            ancestors = {root[:i] for root in self.roots for i in range(STEPLEN, len(root), STEPLEN)}
+            if ancestors:
+                q |= Q(**{f"{lookup}__in": sorted(ancestors)})
+        return q
+
+    def covers_path(self, path: str) -> bool:
+        return self.unrestricted or any(path.startswith(root) for root in self.roots)
+
+
+def _minimal_roots(paths: Iterable[str]) -> tuple[str, ...]:
+    """Drop paths that already lie inside another root."""
+    roots: list[str] = []
+    for path in sorted(set(paths)):
+        if not any(path.startswith(root) for root in roots):
+            roots.append(path)
+    return tuple(roots)
+
+
+def scope_for(user: Any) -> Scope:
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Scope(unrestricted=False, roots=())
+    cached = getattr(user, "_zhengdun_scope", None)
+    if cached is not None:
+        return cached
+    if user.is_superuser:
+        scope = Scope(unrestricted=True, roots=())
+    else:
+        paths: list[str] = []
+        if user.organization_id:
+            paths.append(user.organization.path)
+        paths.extend(linked_paths(user))
+        scope = Scope(unrestricted=False, roots=_minimal_roots(paths))
+    user._zhengdun_scope = scope
+    return scope
+
+
+def linked_paths(user: Any) -> list[str]:
+    """Paths of organizations a contact leader is linked to by an active post."""
+    from zhengdun.organizations.models import LINKING_ROLES, Post
+
+    if not getattr(user, "person_id", None):
+        return []
+    return list(
+        Post.objects.active()
+        .filter(person_id=user.person_id, role__in=LINKING_ROLES)
+        .values_list("organization__path", flat=True)
+    )
+
+
+def restrict(queryset: QuerySet[M], user: Any) -> QuerySet[M]:
+    model = queryset.model
+    lookup = getattr(model, "scope_path", None)
+    if lookup is None:
+        raise TypeError(f"{model.__name__} has no scope_path; it cannot be read through the scoping chokepoint")
+    reads_ancestors = getattr(model, "scope_reads_ancestors", False)
+    return queryset.filter(scope_for(user).q(lookup, reads_ancestors=reads_ancestors))
+
+
+def get_object_or_404(queryset: QuerySet[M], user: Any, **lookup: Any) -> M:
+    try:
+        return restrict(queryset, user).get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise Http404("不存在或无权访问") from None
+
+
+def ensure_org_in_scope(user: Any, organization: Any) -> None:
+    """Services call this before any write that touches `organization`."""
+    if user is None or not scope_for(user).covers_path(organization.path):
+        raise Http404("不存在或无权访问")
+
+
+def forget(user: Any) -> None:
+    """Drop the cached scope after the user's organization or links change."""
+    if hasattr(user, "_zhengdun_scope"):
+        del user._zhengdun_scope

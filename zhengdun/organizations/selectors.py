@@ -1,0 +1,57 @@
+"""Reads of the tree. Every function takes the acting user and scopes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import OuterRef, Q, QuerySet, Subquery
+
+from zhengdun.core.scoping import restrict
+from zhengdun.organizations.choices import PostRole
+from zhengdun.organizations.models import EconomyRecord, Organization, Person, Post
+
+
+def with_secretary(qs: QuerySet[Organization]) -> QuerySet[Organization]:
+    """Annotate the current secretary's name and phone, in the same query."""
+    current = Post.objects.active().filter(organization=OuterRef("pk"), role=PostRole.SECRETARY).order_by("-started_on", "-id")
+    latest_income = EconomyRecord.objects.filter(organization=OuterRef("pk")).order_by("-year")
+    return qs.annotate(
+        secretary_name=Subquery(current.values("person__name")[:1]),
+        secretary_phone=Subquery(current.values("person__phone")[:1]),
+        income_year=Subquery(latest_income.values("year")[:1]),
+        income_wan=Subquery(latest_income.values("income_wan")[:1]),
+    )
+
+
+def org_list(user: Any, *, under: Organization | None = None, q: str = "", level: str = "", domain: str = "") -> QuerySet[Organization]:
+    qs = restrict(Organization.objects.select_related("parent"), user)
+    if under is not None:
+        qs = qs.filter(path__startswith=under.path)
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(code__icontains=q))
+    if level:
+        qs = qs.filter(level=level)
+    if domain:
+        qs = qs.filter(domain=domain)
+    return with_secretary(qs).order_by("path")
+
+
+def org_children(user: Any, org: Organization) -> QuerySet[Organization]:
+    return with_secretary(restrict(Organization.objects.filter(parent=org), user)).order_by("path")
+
+
+def org_roots_for(user: Any) -> QuerySet[Organization]:
+    """The top nodes a user sees: its own organization and linked ones."""
+    qs = restrict(Organization.objects.all(), user)
+    return qs.exclude(parent__in=qs).order_by("path")
+
+
+def person_list(user: Any, *, q: str = "") -> QuerySet[Person]:
+    qs = restrict(Person.objects.select_related("organization"), user)
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(unit__icontains=q))
+    return qs.order_by("name", "id")
+
+
+def posts_of(user: Any, org: Organization) -> QuerySet[Post]:
+    return restrict(Post.objects.filter(organization=org).select_related("person"), user).order_by("role", "-started_on")
