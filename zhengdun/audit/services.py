@@ -74,7 +74,8 @@ def record(
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None
     return AuditEvent.objects.create(
-        actor=actor,
+        # The system actor (core.system) is no account: it is named, not linked.
+        actor=actor if isinstance(actor, models.Model) else None,
         actor_name=getattr(actor, "username", "") if actor else "",
         action=str(action),
         object_type=obj._meta.label_lower if obj is not None else "",

@@ -1,0 +1,74 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from zhengdun.accounts import services
+from zhengdun.accounts.forms import UserForm
+from zhengdun.accounts.models import User
+from zhengdun.accounts.roles import Role
+from zhengdun.core.errors import ServiceError
+from zhengdun.core.http import paginate, querystring_without_page
+from zhengdun.core.scoping import get_object_or_404, restrict
+from zhengdun.organizations.models import Organization
+
+
+@login_required
+@permission_required("accounts.manage_users", raise_exception=True)
+def user_list(request: HttpRequest) -> HttpResponse:
+    qs = restrict(User.objects.select_related("organization").prefetch_related("groups"), request.user).order_by("organization__path", "username")
+    roles = dict(Role.choices)
+    return render(request, "accounts/list.html", {"page": paginate(request, qs), "qs": querystring_without_page(request), "roles": roles})
+
+
+def _org_or_error(request: HttpRequest, form: UserForm) -> Organization | None:
+    org = restrict(Organization.objects.filter(code=form.cleaned_data["org_code"].strip()), request.user).first()
+    if org is None:
+        form.add_error("org_code", "在您的管辖范围内找不到该编码的组织")
+    return org
+
+
+@login_required
+@permission_required("accounts.manage_users", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def user_add(request: HttpRequest) -> HttpResponse:
+    form = UserForm(request.POST or None)
+    if request.method == "POST" and form.is_valid() and (org := _org_or_error(request, form)):
+        data = form.cleaned_data
+        try:
+            user = services.user_create(
+                actor=request.user, username=data["username"], display_name=data["display_name"], phone=data["phone"],
+                organization=org, roles=data["roles"], password=data["password"], is_active=data["is_active"],
+            )
+        except ServiceError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, f"已创建账号“{user.username}”")
+            return redirect("accounts:list")
+    return render(request, "organizations/form.html", {"form": form, "title": "新建账号"})
+
+
+@login_required
+@permission_required("accounts.manage_users", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = get_object_or_404(User.objects.select_related("organization"), request.user, pk=pk)
+    initial = {
+        "username": user.username, "display_name": user.display_name, "phone": user.phone, "is_active": user.is_active,
+        "org_code": user.organization.code if user.organization else "", "roles": user.role_codes,
+    }
+    form = UserForm(request.POST or None, initial=initial, creating=False)
+    if request.method == "POST" and form.is_valid() and (org := _org_or_error(request, form)):
+        data = form.cleaned_data
+        try:
+            services.user_update(
+                actor=request.user, user=user, display_name=data["display_name"], phone=data["phone"], organization=org,
+                roles=data["roles"], is_active=data["is_active"], password=data["password"],
+            )
+        except ServiceError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "已保存账号")
+            return redirect("accounts:list")
+    return render(request, "organizations/form.html", {"form": form, "title": f"修改账号“{user.username}”"})

@@ -1,0 +1,84 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from zhengdun.campaigns import services
+from zhengdun.campaigns.forms import CampaignFromTemplateForm, CampaignRulesForm
+from zhengdun.campaigns.models import Campaign
+from zhengdun.campaigns.rulebooks import RULEBOOKS
+from zhengdun.campaigns.selectors import campaign_list
+from zhengdun.cases.selectors import case_list
+from zhengdun.cases.states import CaseState
+from zhengdun.core.errors import ServiceError
+from zhengdun.core.scoping import get_object_or_404, restrict, scope_for
+from zhengdun.organizations.models import Organization
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    return render(request, "campaigns/list.html", {"campaigns": campaign_list(request.user), "rulebooks": RULEBOOKS.values()})
+
+
+@login_required
+@permission_required("campaigns.add_campaign", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def create(request: HttpRequest) -> HttpResponse:
+    initial = {
+        "template_key": request.GET.get("template", ""),
+        "scope_code": request.user.organization.code if request.user.organization_id else "",
+        "start_year": timezone.localdate().year,
+    }
+    form = CampaignFromTemplateForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        scope = restrict(Organization.objects.filter(code=data["scope_code"].strip()), request.user).first()
+        if scope is None:
+            form.add_error("scope_code", "在您的管辖范围内找不到该编码的组织")
+        else:
+            try:
+                campaign = services.campaign_create_from_template(
+                    template_key=data["template_key"], scope=scope, start_year=data["start_year"], name=data["name"], actor=request.user
+                )
+            except ServiceError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, f"已创建整顿工作“{campaign.name}”")
+                return redirect("campaigns:detail", campaign.pk)
+    return render(request, "campaigns/create.html", {"form": form, "rulebooks": RULEBOOKS.values()})
+
+
+@login_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = get_object_or_404(Campaign.objects.select_related("scope"), request.user, pk=pk)
+    counts = dict(case_list(request.user, campaign_id=campaign.pk).order_by().values_list("state").annotate(n=Count("id")))
+    states = [(value, label, counts.get(value, 0)) for value, label in CaseState.choices]
+    context = {
+        "campaign": campaign,
+        "stages": campaign.stages.all(),
+        "criteria": campaign.criteria.all(),
+        "states": states,
+        "total": sum(counts.values()),
+        "can_edit": request.user.has_perm("campaigns.change_campaign") and scope_for(request.user).covers_path(campaign.scope.path),
+    }
+    return render(request, "campaigns/detail.html", context)
+
+
+@login_required
+@permission_required("campaigns.change_campaign", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def edit(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = get_object_or_404(Campaign.objects.select_related("scope"), request.user, pk=pk)
+    form = CampaignRulesForm(request.POST or None, instance=campaign)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.campaign_update(campaign=Campaign.objects.get(pk=pk), actor=request.user, **form.cleaned_data)
+        except ServiceError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "已保存整顿工作规则")
+            return redirect("campaigns:detail", pk)
+    return render(request, "campaigns/edit.html", {"form": form, "campaign": campaign})

@@ -1,0 +1,33 @@
+from django import forms
+
+from zhengdun.cases.transitions import Transition
+from zhengdun.core.forms import StyledForm
+
+
+class OpenCaseForm(StyledForm, forms.Form):
+    org_code = forms.CharField(label="组织编码", max_length=32)
+    is_key = forms.BooleanField(label="重点整顿", required=False)
+    note = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class TransitionForm(StyledForm, forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    note = forms.CharField(label="意见/说明", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    filed_on = forms.DateField(label="备案日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    satisfaction = forms.DecimalField(label="群众满意度（%）", required=False, min_value=0, max_value=100, decimal_places=1)
+
+    def __init__(self, *args: object, rule: Transition, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["note"].required = rule.note_required
+        for name in ("filed_on", "satisfaction"):
+            if name in rule.requires:
+                self.fields[name].required = True
+            elif not (name == "satisfaction" and rule.action == "fail"):
+                del self.fields[name]
+
+
+class CaseLedgerForm(StyledForm, forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    is_key = forms.BooleanField(label="重点整顿", required=False)
+    main_problems = forms.CharField(label="主要问题", required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    measures = forms.CharField(label="整改措施", required=False, widget=forms.Textarea(attrs={"rows": 4}))

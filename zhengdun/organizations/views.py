@@ -1,0 +1,211 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from zhengdun.audit.selectors import events_for_object
+from zhengdun.cases.selectors import case_list
+from zhengdun.core.errors import ServiceError
+from zhengdun.core.http import paginate, querystring_without_page
+from zhengdun.core.scoping import get_object_or_404, restrict
+from zhengdun.organizations import selectors, services
+from zhengdun.organizations.choices import Domain, Level
+from zhengdun.organizations.forms import EconomyForm, EndPostForm, MoveForm, OrganizationForm, PersonForm, PostForm
+from zhengdun.organizations.models import EconomyRecord, Organization, Person, Post
+
+
+@login_required
+def tree(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "").strip()
+    level = request.GET.get("level", "")
+    domain = request.GET.get("domain", "")
+    context = {"roots": selectors.org_roots_for(request.user), "levels": Level.choices, "domains": Domain.choices}
+    if q or level or domain:
+        context["page"] = paginate(request, selectors.org_list(request.user, q=q, level=level, domain=domain))
+        context["qs"] = querystring_without_page(request)
+    return render(request, "organizations/tree.html", context)
+
+
+@login_required
+def children(request: HttpRequest, pk: int) -> HttpResponse:
+    """htmx: the next level of the tree under one node."""
+    org = get_object_or_404(Organization.objects.all(), request.user, pk=pk)
+    return render(request, "organizations/_children.html", {"nodes": selectors.org_children(request.user, org)})
+
+
+@login_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    org = get_object_or_404(selectors.with_secretary(Organization.objects.select_related("parent")), request.user, pk=pk)
+    ancestors = restrict(Organization.objects.filter(path__in=[org.path[:i] for i in range(4, len(org.path), 4)]), request.user)
+    context = {
+        "org": org,
+        "ancestors": ancestors.order_by("path"),
+        "children": selectors.org_children(request.user, org),
+        "posts": selectors.posts_of(request.user, org),
+        "economy": EconomyRecord.objects.filter(organization=org).order_by("-year"),
+        "cases": case_list(request.user).filter(organization=org),
+        "events": events_for_object(request.user, org)[:20],
+        "now": timezone.localdate(),
+    }
+    return render(request, "organizations/detail.html", context)
+
+
+@login_required
+@permission_required("organizations.add_organization", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def add_child(request: HttpRequest, pk: int) -> HttpResponse:
+    parent = get_object_or_404(Organization.objects.all(), request.user, pk=pk)
+    form = OrganizationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            org = services.org_create(parent=parent, actor=request.user, **form.cleaned_data)
+        except ServiceError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, f"已新建组织“{org.name}”")
+            return redirect("organizations:detail", org.pk)
+    return render(request, "organizations/form.html", {"form": form, "parent": parent, "title": f"在“{parent.name}”下新建组织"})
+
+
+@login_required
+@permission_required("organizations.change_organization", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def edit(request: HttpRequest, pk: int) -> HttpResponse:
+    org = get_object_or_404(Organization.objects.select_related("parent"), request.user, pk=pk)
+    form = OrganizationForm(request.POST or None, instance=org)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.org_update(org=Organization.objects.get(pk=org.pk), actor=request.user, **form.cleaned_data)
+        except ServiceError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "已保存")
+            return redirect("organizations:detail", org.pk)
+    return render(request, "organizations/form.html", {"form": form, "org": org, "title": f"修改“{org.name}”"})
+
+
+@login_required
+@permission_required("organizations.move_organization", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def move(request: HttpRequest, pk: int) -> HttpResponse:
+    org = get_object_or_404(Organization.objects.select_related("parent"), request.user, pk=pk)
+    form = MoveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        code = form.cleaned_data["new_parent_code"].strip()
+        new_parent = restrict(Organization.objects.filter(code=code), request.user).first()
+        if new_parent is None:
+            form.add_error("new_parent_code", "在您的管辖范围内找不到该编码的组织")
+        else:
+            try:
+                services.org_move(org=org, new_parent=new_parent, actor=request.user)
+            except ServiceError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, f"已将“{org.name}”及其下级组织调整到“{new_parent.name}”之下")
+                return redirect("organizations:detail", org.pk)
+    return render(request, "organizations/move.html", {"form": form, "org": org})
+
+
+@login_required
+@permission_required("organizations.change_organization", raise_exception=True)
+@require_http_methods(["POST"])
+def set_economy(request: HttpRequest, pk: int) -> HttpResponse:
+    org = get_object_or_404(Organization.objects.all(), request.user, pk=pk)
+    form = EconomyForm(request.POST)
+    if form.is_valid():
+        try:
+            services.economy_set(org=org, actor=request.user, **form.cleaned_data)
+            messages.success(request, "已保存集体经济收入")
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+    else:
+        messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
+    return redirect("organizations:detail", org.pk)
+
+
+@login_required
+def people(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "").strip()
+    page = paginate(request, selectors.person_list(request.user, q=q))
+    return render(request, "organizations/people.html", {"page": page, "q": q, "qs": querystring_without_page(request)})
+
+
+@login_required
+def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    person = get_object_or_404(Person.objects.select_related("organization"), request.user, pk=pk)
+    posts = restrict(Post.objects.filter(person=person).select_related("organization"), request.user)
+    return render(request, "organizations/person_detail.html", {"person": person, "posts": posts})
+
+
+@login_required
+@permission_required("organizations.add_person", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def person_add(request: HttpRequest, pk: int) -> HttpResponse:
+    org = get_object_or_404(Organization.objects.all(), request.user, pk=pk)
+    form = PersonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = services.person_create(organization=org, actor=request.user, **form.cleaned_data)
+        except ServiceError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, f"已登记人员“{person.name}”")
+            return redirect("organizations:person", person.pk)
+    return render(request, "organizations/form.html", {"form": form, "title": f"在“{org.name}”登记人员"})
+
+
+@login_required
+@permission_required("organizations.change_person", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    person = get_object_or_404(Person.objects.select_related("organization"), request.user, pk=pk)
+    form = PersonForm(request.POST or None, instance=person)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.person_update(person=Person.objects.get(pk=pk), actor=request.user, **form.cleaned_data)
+        except ServiceError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "已保存")
+            return redirect("organizations:person", pk)
+    return render(request, "organizations/form.html", {"form": form, "title": f"修改人员“{person.name}”"})
+
+
+@login_required
+@permission_required("organizations.add_post", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def post_add(request: HttpRequest, pk: int) -> HttpResponse:
+    org = get_object_or_404(Organization.objects.all(), request.user, pk=pk)
+    form = PostForm(request.POST or None, people=selectors.person_list(request.user))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.post_assign(
+                person=data["person"], organization=org, role=data["role"], actor=request.user,
+                started_on=data["started_on"], note=data["note"],
+            )
+        except ServiceError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "已安排任职")
+            return redirect("organizations:detail", org.pk)
+    return render(request, "organizations/form.html", {"form": form, "title": f"为“{org.name}”安排任职"})
+
+
+@login_required
+@permission_required("organizations.change_post", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def post_end(request: HttpRequest, pk: int) -> HttpResponse:
+    post = get_object_or_404(Post.objects.select_related("organization", "person"), request.user, pk=pk)
+    form = EndPostForm(request.POST or None, initial={"ended_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.post_end(post=post, actor=request.user, **form.cleaned_data)
+        except ServiceError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "已结束任职")
+            return redirect("organizations:detail", post.organization_id)
+    return render(request, "organizations/form.html", {"form": form, "title": f"结束任职：{post}"})
