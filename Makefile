@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_SEED ?= 1
 
-.PHONY: run setup test test-sqlite test-postgres lint system venv assets migrate demo static clean
+.PHONY: run setup test test-postgres lint system venv assets migrate demo static clean
 
 run: setup
 	$(VENV)/bin/waitress-serve --host=$(HOST) --port=$(PORT) --threads=8 zhengdun.wsgi:application
@@ -43,6 +43,11 @@ demo: migrate
 
 test: venv assets system
 	$(VENV)/bin/pytest -q
+
+# The same suite on PostgreSQL >= 15 (needs a server; see README).
+PG_URL ?= postgres://postgres@127.0.0.1:5432/zhengdun
+test-postgres: venv assets system
+	DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest -q
 
 lint: venv
 	$(VENV)/bin/ruff check .

@@ -35,7 +35,8 @@ def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict[str, An
     for field in obj._meta.concrete_fields:
         if fields is not None and field.name not in fields:
             continue
-        if field.name in {"password"}:
+        # Secrets never enter the trail; timestamps would make every diff noisy.
+        if field.name in {"password", "updated_at"}:
             continue
         data[field.attname] = _json_value(getattr(obj, field.attname))
     return data

@@ -1,5 +1,6 @@
 from django import forms
 
+from zhengdun.cases.services import ERR_NOTE_REQUIRED
 from zhengdun.cases.transitions import Transition
 from zhengdun.core.forms import StyledForm
 
@@ -19,6 +20,7 @@ class TransitionForm(StyledForm, forms.Form):
     def __init__(self, *args: object, rule: Transition, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["note"].required = rule.note_required
+        self.fields["note"].error_messages["required"] = ERR_NOTE_REQUIRED
         for name in ("filed_on", "satisfaction"):
             if name in rule.requires:
                 self.fields[name].required = True

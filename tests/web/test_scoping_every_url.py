@@ -1,0 +1,121 @@
+"""Every page that takes an object id answers 404 to a user outside its subtree.
+
+The list of URL patterns is read from the resolver, so a page added later
+without an entry in OWNED_BY_TOWN1 fails here until someone decides what it shows.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from zhengdun.cases.services import case_open
+from zhengdun.organizations.models import Post
+
+# Patterns without object ids: lists and forms that show only what is in scope.
+NO_OBJECT = {
+    "home", "healthz", "login", "logout", "organizations:tree", "organizations:people", "campaigns:list",
+    "campaigns:create", "cases:list", "audit:list", "accounts:list", "accounts:add",
+}
+
+
+def _names(patterns: list[Any], prefix: str = "") -> list[tuple[str, list[str]]]:
+    found: list[tuple[str, list[str]]] = []
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            ns = f"{prefix}{p.namespace}:" if p.namespace else prefix
+            if p.namespace == "api" or str(p.pattern).startswith("api/"):
+                continue
+            found.extend(_names(p.url_patterns, ns))
+        elif isinstance(p, URLPattern) and p.name:
+            found.append((f"{prefix}{p.name}", list(p.pattern.converters)))
+    return found
+
+
+@pytest.fixture
+def town1_objects(world: Any, campaign: Any, town1: Any) -> dict[str, Any]:
+    case = case_open(campaign=campaign, organization=world.village_e, actor=town1)
+    post = Post.objects.get(organization=world.village_e)
+    return {
+        "organizations": world.village_e.pk,
+        "organizations:person": world.secretary_e.pk,
+        "organizations:person_edit": world.secretary_e.pk,
+        "organizations:post_end": post.pk,
+        "cases": case.pk,
+        "accounts": world.users["town1"].pk,
+    }
+
+
+def _kwargs_for(name: str, converters: list[str], objects: dict[str, Any], campaign: Any) -> dict[str, Any]:
+    kwargs: dict[str, Any] = {}
+    for key in converters:
+        if key == "campaign_pk":
+            kwargs[key] = campaign.pk
+        elif key == "action":
+            kwargs[key] = "propose"
+        elif key == "pk":
+            kwargs[key] = objects.get(name, objects.get(name.split(":")[0]))
+        elif key == "token":
+            kwargs[key] = "x" * 16
+        else:
+            kwargs[key] = 1
+    return kwargs
+
+
+@pytest.fixture
+def town2_objects(world: Any, campaign: Any, county: Any) -> dict[str, Any]:
+    from zhengdun.organizations.services import person_create, post_assign
+
+    case = case_open(campaign=campaign, organization=world.village_n, actor=county)
+    person = person_create(organization=world.village_n, actor=county, name="赵书记", phone="13700000000")
+    post = post_assign(person=person, organization=world.village_n, role="secretary", actor=county)
+    return {
+        "organizations": world.village_n.pk,
+        "organizations:person": person.pk,
+        "organizations:person_edit": person.pk,
+        "organizations:post_end": post.pk,
+        "cases": case.pk,
+        "accounts": world.users["town2"].pk,
+    }
+
+
+def test_it_answers_404_to_town2_on_every_page_of_town1s_objects(town1_objects, town2_objects, campaign, as_user, town2):
+    client = as_user(town2)
+    checked = 0
+    for name, converters in _names(get_resolver().url_patterns):
+        if name in NO_OBJECT or not converters or name.startswith("organizations:import") or name.startswith("accounts:token"):
+            continue
+        if converters == ["campaign_pk"]:
+            continue  # The county's campaign is readable by its townships.
+        url = reverse(name, kwargs=_kwargs_for(name, converters, town1_objects, campaign))
+        for method in ("get", "post"):
+            status = getattr(client, method)(url).status_code
+            if status == 403:
+                # A page the persona may not use at all says so for any id,
+                # its own included, so the answer reveals nothing about town1.
+                own = reverse(name, kwargs=_kwargs_for(name, converters, town2_objects, campaign))
+                assert getattr(client, method)(own).status_code == 403, f"{name}: 403 only for others' objects"
+            else:
+                assert status == 404, f"{method.upper()} {name} {url} -> {status}"
+            checked += 1
+    assert checked >= 20
+
+
+def test_it_lists_only_the_subtree(town1_objects, as_user, town2, town1):
+    page = as_user(town2).get(reverse("organizations:tree"), {"q": "村"}).content.decode()
+    assert "北河村党支部" in page and "东关村党支部" not in page
+    page = as_user(town2).get(reverse("cases:list")).content.decode()
+    assert "东关村党支部" not in page
+    page = as_user(town1).get(reverse("cases:list")).content.decode()
+    assert "东关村党支部" in page
+    page = as_user(town2).get(reverse("organizations:people")).content.decode()
+    assert "王建国" not in page
+
+
+def test_it_lets_a_contact_leader_read_linked_organizations_only(world, as_user, leader1):
+    client = as_user(leader1)
+    assert client.get(reverse("organizations:detail", args=[world.village_n.pk])).status_code == 200
+    assert client.get(reverse("organizations:detail", args=[world.village_e.pk])).status_code == 404
+    assert client.get(reverse("organizations:detail", args=[world.town2_org.pk])).status_code == 404
