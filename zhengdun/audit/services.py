@@ -71,7 +71,6 @@ def record(
     org_path: str | None = None,
 ) -> AuditEvent:
     ctx = context.current()
-    actor = actor if actor is not None else ctx.user
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None
     return AuditEvent.objects.create(

@@ -43,5 +43,8 @@ def acting_as(*, user: Any = None, request_id: str | None = None, client_ip: str
 
 
 def set_user(user: Any) -> None:
+    """Name the user of the request being served (after login or token auth)."""
     ctx = _current.get()
+    if not ctx.request_id:
+        return  # Outside a request or acting_as block there is nothing to name.
     _current.set(RequestContext(request_id=ctx.request_id, client_ip=ctx.client_ip, user=user))

@@ -11,6 +11,9 @@ class OrganizationForm(StyledForm, forms.ModelForm):
         model = Organization
         fields = ["code", "name", "level", "kind", "domain", "member_count", "households", "population"]
 
+    def validate_unique(self) -> None:
+        """The service checks uniqueness, with messages that name the clash."""
+
 
 class MoveForm(StyledForm, forms.Form):
     new_parent_code = forms.CharField(label="新的上级组织编码", max_length=32)

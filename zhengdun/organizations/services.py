@@ -30,8 +30,9 @@ def _require(actor: Any, perm: str, message: str) -> None:
 
 
 def _validated(obj: Any, exclude: list[str] | None = None) -> None:
+    # Uniqueness is checked by _check_unique with messages that name the clash.
     try:
-        obj.full_clean(exclude=exclude)
+        obj.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
     except ValidationError as exc:
         raise ServiceError("；".join(m for msgs in exc.message_dict.values() for m in msgs)) from None
 

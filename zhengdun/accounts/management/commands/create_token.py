@@ -1,0 +1,34 @@
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from zhengdun.accounts.models import User
+from zhengdun.accounts.token_services import token_create
+from zhengdun.core import context
+from zhengdun.core.errors import ServiceError
+
+
+class Command(BaseCommand):
+    help = "为账号创建一个 API 访问令牌，令牌只显示这一次。"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("username", help="账号")
+        parser.add_argument("--name", default="命令行创建", help="用途说明")
+        parser.add_argument("--days", type=int, default=None, help="有效天数；不填则长期有效，直到吊销")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            user = User.objects.get(username=options["username"])
+        except User.DoesNotExist:
+            raise CommandError(f"账号“{options['username']}”不存在") from None
+        if not user.is_active:
+            raise CommandError(f"账号“{user.username}”已停用，不能创建访问令牌")
+        # No one is signed in at the console: the trail names the command.
+        with context.acting_as(user=None, client_ip="manage.py"):
+            try:
+                _token, raw = token_create(user=user, actor=None, name=options["name"], days=options["days"])
+            except ServiceError as exc:
+                raise CommandError(exc.message) from None
+        # stdout carries the token alone, so scripts can capture it.
+        self.stdout.write(raw)
+        self.stderr.write("请妥善保存：该令牌只显示这一次。使用方式：Authorization: Bearer <令牌>")

@@ -1,0 +1,148 @@
+"""People and their posts. Phone and ID numbers are masked as on the pages."""
+
+import datetime
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Field, Router, Schema, Status
+from ninja.pagination import paginate
+
+from zhengdun.api.common import WRITE_ERRORS, Page, Ref, caller
+from zhengdun.core.masking import id_number_for, phone_for
+from zhengdun.core.scoping import get_object_or_404, restrict
+from zhengdun.organizations import selectors, services
+from zhengdun.organizations.choices import PostRole
+from zhengdun.organizations.models import Organization, Person, Post
+
+router = Router(tags=["人员与任职"])
+
+
+class PersonOut(Schema):
+    id: int
+    name: str
+    phone: str
+    id_number: str
+    unit: str
+    title: str
+    organization: Ref
+    updated_at: datetime.datetime
+
+    @staticmethod
+    def resolve_phone(obj: Person, context: dict[str, Any]) -> str:
+        return phone_for(context["request"].auth, obj.phone)
+
+    @staticmethod
+    def resolve_id_number(obj: Person, context: dict[str, Any]) -> str:
+        return id_number_for(context["request"].auth, obj.id_number)
+
+
+class PostOut(Schema):
+    id: int
+    person: Ref
+    organization: Ref
+    role: str
+    role_label: str
+    started_on: datetime.date | None
+    ended_on: datetime.date | None
+    note: str
+
+    @staticmethod
+    def resolve_role_label(obj: Post) -> str:
+        return obj.get_role_display()
+
+
+class PersonDetailOut(PersonOut):
+    posts: list[PostOut]
+
+    @staticmethod
+    def resolve_posts(obj: Person) -> list[Post]:
+        return obj.posts_seen  # type: ignore[attr-defined,no-any-return]
+
+
+class PersonIn(Schema):
+    organization_id: int = Field(description="保管该人员信息的组织")
+    name: str
+    phone: str = ""
+    id_number: str = ""
+    unit: str = ""
+    title: str = ""
+
+
+class PersonPatch(Schema):
+    name: str | None = None
+    phone: str | None = None
+    id_number: str | None = None
+    unit: str | None = None
+    title: str | None = None
+
+
+class PostIn(Schema):
+    person_id: int
+    role: PostRole
+    started_on: datetime.date | None = None
+    ended_on: datetime.date | None = None
+    note: str = ""
+
+
+class PostEndIn(Schema):
+    ended_on: datetime.date
+    note: str = ""
+
+
+def _person(request: HttpRequest, person_id: int) -> Person:
+    return get_object_or_404(Person.objects.select_related("organization"), caller(request), pk=person_id)
+
+
+def _person_detail(request: HttpRequest, person_id: int) -> Person:
+    person = _person(request, person_id)
+    # Only the posts on organizations the caller may see: a contact leader's
+    # record may be read where its links are not.
+    posts = Post.objects.filter(person=person).select_related("person", "organization")
+    person.posts_seen = list(restrict(posts, caller(request)).order_by("-started_on", "id"))  # type: ignore[attr-defined]
+    return person
+
+
+@router.get("/people", response=list[PersonOut], summary="人员列表")
+@paginate(Page)
+def person_list(request: HttpRequest, q: str = "") -> Any:
+    return selectors.person_list(caller(request), q=q)
+
+
+@router.get("/people/{person_id}", response=PersonDetailOut, summary="人员详情（含任职）")
+def person_detail(request: HttpRequest, person_id: int) -> Any:
+    return _person_detail(request, person_id)
+
+
+@router.post("/people", response={201: PersonDetailOut, **WRITE_ERRORS}, summary="登记人员")
+def person_create(request: HttpRequest, payload: PersonIn) -> Any:
+    org = get_object_or_404(Organization.objects.all(), caller(request), pk=payload.organization_id)
+    person = services.person_create(organization=org, actor=caller(request), **payload.dict(exclude={"organization_id"}))
+    return Status(201, _person_detail(request, person.pk))
+
+
+@router.patch("/people/{person_id}", response={200: PersonDetailOut, **WRITE_ERRORS}, summary="修改人员信息")
+def person_update(request: HttpRequest, person_id: int, payload: PersonPatch) -> Any:
+    services.person_update(person=_person(request, person_id), actor=caller(request), **payload.dict(exclude_unset=True))
+    return _person_detail(request, person_id)
+
+
+@router.get("/organizations/{org_id}/posts", response=list[PostOut], summary="组织的任职")
+@paginate(Page)
+def post_list(request: HttpRequest, org_id: int) -> Any:
+    org = get_object_or_404(Organization.objects.all(), caller(request), pk=org_id)
+    return selectors.posts_of(caller(request), org).select_related("organization")
+
+
+@router.post("/organizations/{org_id}/posts", response={201: PostOut, **WRITE_ERRORS}, summary="安排任职")
+def post_assign(request: HttpRequest, org_id: int, payload: PostIn) -> Any:
+    user = caller(request)
+    org = get_object_or_404(Organization.objects.all(), user, pk=org_id)
+    person = _person(request, payload.person_id)
+    post = services.post_assign(person=person, organization=org, actor=user, **payload.dict(exclude={"person_id"}))
+    return Status(201, post)
+
+
+@router.post("/posts/{post_id}/end", response={200: PostOut, **WRITE_ERRORS}, summary="结束任职")
+def post_end(request: HttpRequest, post_id: int, payload: PostEndIn) -> Any:
+    post = get_object_or_404(Post.objects.select_related("person", "organization"), caller(request), pk=post_id)
+    return services.post_end(post=post, actor=caller(request), ended_on=payload.ended_on, note=payload.note)
