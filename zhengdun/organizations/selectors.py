@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 
 from zhengdun.core.scoping import restrict
 from zhengdun.organizations.choices import PostRole
@@ -13,7 +13,11 @@ from zhengdun.organizations.models import EconomyRecord, Organization, Person, P
 
 def with_secretary(qs: QuerySet[Organization]) -> QuerySet[Organization]:
     """Annotate the current secretary's name and phone, in the same query."""
-    current = Post.objects.active().filter(organization=OuterRef("pk"), role=PostRole.SECRETARY).order_by("-started_on", "-id")
+    current = (
+        Post.objects.active()
+        .filter(organization=OuterRef("pk"), role=PostRole.SECRETARY)
+        .order_by(F("started_on").desc(nulls_last=True), "-id")
+    )
     latest_income = EconomyRecord.objects.filter(organization=OuterRef("pk")).order_by("-year")
     return qs.annotate(
         secretary_name=Subquery(current.values("person__name")[:1]),
