@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "zhengdun.accounts",
     "zhengdun.campaigns",
     "zhengdun.cases",
+    "zhengdun.ledger",
+    "zhengdun.screening",
     "zhengdun.api",
 ]
 

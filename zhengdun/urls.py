@@ -14,5 +14,6 @@ urlpatterns = [
     path("campaigns/", include("zhengdun.campaigns.urls")),
     path("cases/", include("zhengdun.cases.urls")),
     path("audit/", include("zhengdun.audit.urls")),
+    path("ledger/", include("zhengdun.ledger.urls")),
     path("api/v1/", api.urls),
 ]

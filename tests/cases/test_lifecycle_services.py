@@ -92,7 +92,7 @@ def test_it_sends_a_case_below_the_satisfaction_threshold_back(world, campaign, 
     assert exc.value.message == "群众满意度 65.0% 低于本次整顿工作的合格线 70%，不能验收销号，应重新整顿"
     case = services.case_transition(case=case, action="fail", actor=county, note="满意度不足", satisfaction="65")
     assert case.state == CaseState.RE_RECTIFYING
-    case = services.case_transition(case=case, action="request_acceptance_again", actor=town1, note="再次申请")
+    case = services.case_transition(case=case, action="request_acceptance", actor=town1, note="再次申请")
     assert case.state == CaseState.ACCEPTANCE_REQUESTED
 
 
@@ -100,7 +100,7 @@ def test_it_relists_a_delisted_organization_that_relapses(world, campaign, town1
     case = services.case_open(campaign=campaign, organization=world.village_e, actor=town1)
     case = walk_to(case, county, town1, CaseState.DELISTED)
     case = services.case_transition(case=case, action="consolidate", actor=town1)
-    case = services.case_transition(case=case, action="relist_consolidating", actor=county, note="问题反弹")
+    case = services.case_transition(case=case, action="relist", actor=county, note="问题反弹")
     assert case.state == CaseState.RELISTED
     case = services.case_transition(case=case, action="restart", actor=town1)
     assert case.state == CaseState.RECTIFYING

@@ -50,6 +50,24 @@ class Campaign(models.Model):
     cycle_years = models.PositiveSmallIntegerField("整顿周期（年）", default=1, validators=[MinValueValidator(1)])
     target = models.CharField("工作目标", max_length=300, blank=True)
     status = models.CharField("状态", max_length=16, choices=CampaignStatus.choices, default=CampaignStatus.ACTIVE)
+
+    # Thresholds of the computed warning signs (预警信号). They only suggest;
+    # nothing is listed because of them. Empty means the sign is off.
+    warn_secretary_vacant_days = models.PositiveIntegerField(
+        "书记空缺超过（天）", null=True, blank=True, default=0, help_text="0 表示只要空缺即提示"
+    )
+    warn_no_new_member_years = models.PositiveSmallIntegerField("连续未发展党员（年）", null=True, blank=True, default=2)
+    warn_no_meeting_months = models.PositiveSmallIntegerField("未开展“三会一课”超过（月）", null=True, blank=True, default=6)
+    warn_min_star = models.PositiveSmallIntegerField("星级低于", null=True, blank=True, default=3)
+    warn_income_floor_wan = models.DecimalField(
+        "集体经济收入低于（万元）", max_digits=10, decimal_places=2, null=True, blank=True, default=Decimal("5.00")
+    )
+    warn_income_falling = models.BooleanField("集体经济收入连续下降时提示", default=True)
+    warn_petitions = models.PositiveIntegerField("年度信访超过（件）", null=True, blank=True, default=5)
+    warn_unlisted_signs = models.PositiveSmallIntegerField(
+        "未列入但预警信号达到（项）时提示应定尽定", default=3, validators=[MinValueValidator(1)]
+    )
+    key_requires_contact_leader = models.BooleanField("重点整顿对象须明确联系领导", default=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 

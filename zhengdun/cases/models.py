@@ -20,6 +20,9 @@ class Case(models.Model):
     )
     state = models.CharField("状态", max_length=24, choices=CaseState.choices, default=CaseState.SCREENED, db_index=True)
     is_key = models.BooleanField("重点整顿", default=False)
+    screening_record = models.ForeignKey(
+        "screening.ScreeningRecord", verbose_name="排查记录", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     main_problems = models.TextField("主要问题", blank=True)
     measures = models.TextField("整改措施", blank=True)
     filed_on = models.DateField("备案日期", null=True, blank=True)

@@ -98,6 +98,14 @@ def _check_supplied(case: Case, rule: Transition, note: str, supplied: dict[str,
     return updates
 
 
+def _previous_state(case: Case) -> str:
+    """The state the case had before it entered its current one."""
+    last = CaseEvent.objects.filter(case=case, to_state=case.state).order_by("-at", "-id").first()
+    if last is None or not last.from_state:
+        raise ServiceError(ERR_ILLEGAL.format(state=case.get_state_display(), action="退回原状态"))
+    return last.from_state
+
+
 def case_transition(
     *,
     case: Case,
@@ -123,14 +131,16 @@ def case_transition(
         seen = expected_version if expected_version is not None else case.version
         if current.version != seen:
             raise ConflictError(ERR_STALE.format(state=current.get_state_display()))
-        if current.state != rule.source:
+        if current.state not in rule.sources:
             raise ServiceError(ERR_ILLEGAL.format(state=current.get_state_display(), action=rule.label))
         updates = _check_supplied(current, rule, note, supplied)
+        source = current.state
+        target = rule.target if rule.target is not None else _previous_state(current)
         before = snapshot(current)
         # The version guard in the WHERE clause makes the step safe even where
         # SELECT ... FOR UPDATE is a no-op (SQLite): only one writer matches.
-        changed = Case.objects.filter(pk=current.pk, version=current.version, state=rule.source).update(
-            state=rule.target, version=F("version") + 1, updated_at=timezone.now(), **updates
+        changed = Case.objects.filter(pk=current.pk, version=current.version, state=source).update(
+            state=target, version=F("version") + 1, updated_at=timezone.now(), **updates
         )
         if changed != 1:
             current.refresh_from_db()
@@ -138,7 +148,7 @@ def case_transition(
         current.refresh_from_db()
         data = {k: (str(v) if not isinstance(v, str) else v) for k, v in updates.items()}
         CaseEvent.objects.create(
-            case=current, from_state=rule.source, to_state=rule.target, action=rule.action, actor=actor, note=note, data=data
+            case=current, from_state=source, to_state=target, action=rule.action, actor=actor, note=note, data=data
         )
         record(Action.TRANSITION, current, actor=actor, before=before, after=snapshot(current), note=f"{rule.label}：{note}".rstrip("："))
     case.refresh_from_db()

@@ -12,3 +12,5 @@ class CaseState(models.TextChoices):
     RE_RECTIFYING = "re_rectifying", "重新整顿"
     CONSOLIDATING = "consolidating", "巩固提升"
     RELISTED = "relisted", "重新列入"
+    REMOVAL_REQUESTED = "removal_requested", "申请移出"
+    REMOVED = "removed", "已移出"

@@ -147,3 +147,52 @@ class EconomyRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization} {self.year} {self.income_wan} 万元"
+
+
+class AnnualFigures(models.Model):
+    """Yearly facts about an organization that warning signs are computed from."""
+
+    organization = models.ForeignKey(Organization, verbose_name="组织", on_delete=models.CASCADE, related_name="annual_figures")
+    year = models.PositiveSmallIntegerField("年度")
+    new_members = models.PositiveIntegerField("当年发展党员数", null=True, blank=True)
+    star_rating = models.PositiveSmallIntegerField(
+        "星级评定", null=True, blank=True, validators=[MinValueValidator(0)], help_text="村级组织“星级化”考评星级（0—5）"
+    )
+    petitions = models.PositiveIntegerField("信访件数", null=True, blank=True)
+
+    scope_path = "organization__path"
+
+    class Meta:
+        verbose_name = "年度情况"
+        verbose_name_plural = "年度情况"
+        ordering = ["organization_id", "-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "year"], name="figures_one_per_year"),
+            models.CheckConstraint(condition=models.Q(star_rating__lte=5), name="figures_star_at_most_5"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization} {self.year}"
+
+
+class SupportUnit(models.Model):
+    """A department paired with an organization to help it (联建部门)."""
+
+    organization = models.ForeignKey(Organization, verbose_name="帮扶对象", on_delete=models.CASCADE, related_name="support_units")
+    unit_name = models.CharField("联建部门", max_length=100)
+    head = models.ForeignKey(
+        Person, verbose_name="部门主要领导", null=True, blank=True, on_delete=models.PROTECT, related_name="led_support_units"
+    )
+    started_on = models.DateField("联建起始", null=True, blank=True)
+    ended_on = models.DateField("联建截止", null=True, blank=True)
+    note = models.CharField("备注", max_length=200, blank=True)
+
+    scope_path = "organization__path"
+
+    class Meta:
+        verbose_name = "联建部门"
+        verbose_name_plural = "联建部门"
+        ordering = ["organization_id", "-started_on"]
+
+    def __str__(self) -> str:
+        return f"{self.unit_name} → {self.organization}"
