@@ -1,14 +1,14 @@
 """The named personas every test speaks of, on one small believable county.
 
-    某县 (county)                         county, inspector1
-    ├── 城关镇 (town1)                    town1
-    │   ├── 东关村 (village_e)            branch1
-    │   ├── 西关村 (village_w)
-    │   └── 南关社区 (community_s)
-    ├── 河口镇 (town2)                    town2
-    │   ├── 北河村 (village_n)            ← leader1 is linked here
-    │   └── 中河村 (village_m)
-    └── 县委办公室党支部 (office)          leader1
+某县 (county)                         county, inspector1
+├── 城关镇 (town1)                    town1
+│   ├── 东关村 (village_e)            branch1
+│   ├── 西关村 (village_w)
+│   └── 南关社区 (community_s)
+├── 河口镇 (town2)                    town2
+│   ├── 北河村 (village_n)            ← leader1 is linked here
+│   └── 中河村 (village_m)
+└── 县委办公室党支部 (office)          leader1
 """
 
 from __future__ import annotations
@@ -68,11 +68,28 @@ def build_world() -> World:
         town1_org=town1,
         town2_org=town2,
         office=office,
-        village_e=_org(town1, "V0101", "东关村党支部", domain=Domain.RURAL, member_count=31, households=420, population=1530, **village),
-        village_w=_org(town1, "V0102", "西关村党支部", domain=Domain.RURAL, member_count=18, households=260, population=990, **village),
-        community_s=_org(town1, "V0103", "南关社区党支部", domain=Domain.COMMUNITY, member_count=45, households=1800, population=5200, **village),
-        village_n=_org(town2, "V0201", "北河村党支部", domain=Domain.RURAL, member_count=22, households=310, population=1100, **village),
-        village_m=_org(town2, "V0202", "中河村党支部", domain=Domain.RURAL, member_count=27, households=350, population=1240, **village),
+        village_e=_org(
+            town1, "V0101", "东关村党支部", domain=Domain.RURAL, member_count=31, households=420, population=1530, **village
+        ),
+        village_w=_org(
+            town1, "V0102", "西关村党支部", domain=Domain.RURAL, member_count=18, households=260, population=990, **village
+        ),
+        community_s=_org(
+            town1,
+            "V0103",
+            "南关社区党支部",
+            domain=Domain.COMMUNITY,
+            member_count=45,
+            households=1800,
+            population=5200,
+            **village,
+        ),
+        village_n=_org(
+            town2, "V0201", "北河村党支部", domain=Domain.RURAL, member_count=22, households=310, population=1100, **village
+        ),
+        village_m=_org(
+            town2, "V0202", "中河村党支部", domain=Domain.RURAL, member_count=27, households=350, population=1240, **village
+        ),
     )
     for key in ("county_org", "town1_org", "town2_org", "village_e", "village_w", "village_n"):
         w.orgs[key].refresh_from_db()

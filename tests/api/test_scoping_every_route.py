@@ -21,7 +21,9 @@ BODIES: dict[str, Any] = {
 
 def test_it_answers_404_to_town2_on_every_route_with_town1s_ids(world, campaign, county, town1, town2, api_as):
     case = case_open(campaign=campaign, organization=world.village_e, actor=town1)
-    own_campaign = campaign_create_from_template(template_key="subdistrict_2018", scope=world.town1_org, start_year=2026, actor=county)
+    own_campaign = campaign_create_from_template(
+        template_key="subdistrict_2018", scope=world.town1_org, start_year=2026, actor=county
+    )
     ids = {
         "org_id": world.village_e.pk,
         "person_id": world.secretary_e.pk,

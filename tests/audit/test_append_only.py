@@ -13,7 +13,10 @@ def test_it_refuses_to_save_an_existing_row_through_the_orm(world):
         event.save()
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="the database-level guard is a PostgreSQL trigger; SQLite is the single-user embedded set-up")
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="the database-level guard is a PostgreSQL trigger; SQLite is the single-user embedded set-up",
+)
 def test_it_makes_the_table_reject_update_and_delete_on_postgresql(world):
     event = record(Action.UPDATE, world.village_e, note="x")
     with pytest.raises(DatabaseError, match="审计记录只能追加"), transaction.atomic():

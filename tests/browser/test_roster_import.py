@@ -9,10 +9,21 @@ pytestmark = pytest.mark.browser
 
 def test_it_imports_a_roster_after_a_preview(page, world, tmp_path):
     good = tmp_path / "名册.xlsx"
-    good.write_bytes(xlsx(
-        org("V0104", "新华村党支部", "T01", 组织类型="党支部", 所属领域="农村", 党员数=26, 书记姓名="赵红", 书记电话="13912340000"),
-        org("V0105", "新华村第一党小组联合党支部", "V0104", 组织类型="联合党支部", 所属领域="农村"),
-    ))
+    good.write_bytes(
+        xlsx(
+            org(
+                "V0104",
+                "新华村党支部",
+                "T01",
+                组织类型="党支部",
+                所属领域="农村",
+                党员数=26,
+                书记姓名="赵红",
+                书记电话="13912340000",
+            ),
+            org("V0105", "新华村第一党小组联合党支部", "V0104", 组织类型="联合党支部", 所属领域="农村"),
+        )
+    )
     bad = tmp_path / "错表.xlsx"
     bad.write_bytes(xlsx(org("V0106", "无名村党支部", "不存在的镇"), org("V0107", "负数村党支部", "T01", 党员数=-2)))
 

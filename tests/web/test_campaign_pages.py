@@ -25,8 +25,15 @@ def test_it_lets_a_township_read_but_not_edit_the_county_campaign(campaign, as_u
 def test_it_refuses_bad_rules(campaign, as_user, county):
     response = as_user(county).post(
         reverse("campaigns:edit", args=[campaign.pk]),
-        {"name": campaign.name, "start_year": 2026, "end_year": 2025, "reporting_period": "month",
-         "satisfaction_threshold": "0.7", "cycle_years": 3, "status": "active"},
+        {
+            "name": campaign.name,
+            "start_year": 2026,
+            "end_year": 2025,
+            "reporting_period": "month",
+            "satisfaction_threshold": "0.7",
+            "cycle_years": 3,
+            "status": "active",
+        },
     )
     assert "结束年度不能早于起始年度" in response.content.decode()
     campaign.refresh_from_db()

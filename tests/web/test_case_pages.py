@@ -66,7 +66,9 @@ def test_it_refuses_a_stale_ledger_edit(world, campaign, as_user, town1):
     case = case_open(campaign=campaign, organization=world.village_e, actor=town1)
     client = as_user(town1)
     client.post(reverse("cases:ledger", args=[case.pk]), {"version": 1, "main_problems": "第一次", "measures": ""})
-    response = client.post(reverse("cases:ledger", args=[case.pk]), {"version": 1, "main_problems": "第二次", "measures": ""}, follow=True)
+    response = client.post(
+        reverse("cases:ledger", args=[case.pk]), {"version": 1, "main_problems": "第二次", "measures": ""}, follow=True
+    )
     assert "已被他人处理" in response.content.decode()
     case.refresh_from_db()
     assert case.main_problems == "第一次"

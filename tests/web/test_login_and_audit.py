@@ -35,30 +35,50 @@ def test_it_sends_anonymous_users_to_login(client, db):
 
 
 def test_it_filters_the_audit_list_for_administrators(world, as_user, county, town1, branch1):
-    as_user(county).post(reverse("organizations:edit", args=[world.village_e.pk]),
-                         {"code": "V0101", "name": "东关村党支部", "level": "village", "kind": "branch", "domain": "rural", "member_count": 33})
+    as_user(county).post(
+        reverse("organizations:edit", args=[world.village_e.pk]),
+        {"code": "V0101", "name": "东关村党支部", "level": "village", "kind": "branch", "domain": "rural", "member_count": 33},
+    )
     page = as_user(county).get(reverse("audit:list"), {"action": "update"}).content.decode()
     assert "东关村党支部" in page and "member_count" in page
     assert as_user(branch1).get(reverse("audit:list")).status_code == 403
 
 
 def test_it_keeps_one_township_out_of_anothers_audit_rows(world, as_user, county, town2, inspector1):
-    as_user(county).post(reverse("organizations:edit", args=[world.village_e.pk]),
-                         {"code": "V0101", "name": "东关村党支部", "level": "village", "kind": "branch", "domain": "rural", "member_count": 33})
+    as_user(county).post(
+        reverse("organizations:edit", args=[world.village_e.pk]),
+        {"code": "V0101", "name": "东关村党支部", "level": "village", "kind": "branch", "domain": "rural", "member_count": 33},
+    )
     assert "东关村党支部" in as_user(inspector1).get(reverse("audit:list")).content.decode()
 
 
 def test_it_applies_the_password_policy(world, as_user, county):
     from zhengdun.accounts.models import User
 
-    response = as_user(county).post(reverse("accounts:add"), {
-        "username": "weak", "display_name": "弱密码", "org_code": "T01", "roles": ["readonly"], "is_active": "on", "password": "abcdefgh1",
-    })
+    response = as_user(county).post(
+        reverse("accounts:add"),
+        {
+            "username": "weak",
+            "display_name": "弱密码",
+            "org_code": "T01",
+            "roles": ["readonly"],
+            "is_active": "on",
+            "password": "abcdefgh1",
+        },
+    )
     assert "密码须同时包含字母、数字和特殊字符" in response.content.decode()
     assert not User.objects.filter(username="weak").exists()
-    response = as_user(county).post(reverse("accounts:add"), {
-        "username": "ok1", "display_name": "新账号", "org_code": "T01", "roles": ["township_operator"], "is_active": "on", "password": "Strong#Pass9",
-    })
+    response = as_user(county).post(
+        reverse("accounts:add"),
+        {
+            "username": "ok1",
+            "display_name": "新账号",
+            "org_code": "T01",
+            "roles": ["township_operator"],
+            "is_active": "on",
+            "password": "Strong#Pass9",
+        },
+    )
     assert response.status_code == 302
     assert User.objects.get(username="ok1").has_role("township_operator")
 

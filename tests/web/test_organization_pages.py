@@ -69,7 +69,15 @@ def test_it_lists_organizations_in_a_fixed_number_of_queries(world, as_user, cou
     from zhengdun.organizations.services import org_create
 
     for i in range(rows):
-        org_create(parent=world.town2_org, actor=county, code=f"X{i:03d}", name=f"测试村{i}党支部", level="village", kind="branch", domain="rural")
+        org_create(
+            parent=world.town2_org,
+            actor=county,
+            code=f"X{i:03d}",
+            name=f"测试村{i}党支部",
+            level="village",
+            kind="branch",
+            domain="rural",
+        )
     client = as_user(county)
     client.get(reverse("organizations:tree"), {"q": "党支部"})
     with django_assert_max_num_queries(12):

@@ -17,8 +17,18 @@ from zhengdun.organizations.models import Post
 
 # Patterns without object ids: lists and forms that show only what is in scope.
 NO_OBJECT = {
-    "home", "healthz", "login", "logout", "organizations:tree", "organizations:people", "campaigns:list",
-    "campaigns:create", "cases:list", "audit:list", "accounts:list", "accounts:add",
+    "home",
+    "healthz",
+    "login",
+    "logout",
+    "organizations:tree",
+    "organizations:people",
+    "campaigns:list",
+    "campaigns:create",
+    "cases:list",
+    "audit:list",
+    "accounts:list",
+    "accounts:add",
 }
 
 

@@ -6,13 +6,23 @@ from zhengdun.core.forms import StyledForm
 
 
 class UserForm(StyledForm, forms.Form):
-    username = forms.RegexField(label="用户名", max_length=150, regex=r"^[A-Za-z0-9_.@-]+$", error_messages={"invalid": "用户名只能包含字母、数字和 _ . @ -"})
+    username = forms.RegexField(
+        label="用户名",
+        max_length=150,
+        regex=r"^[A-Za-z0-9_.@-]+$",
+        error_messages={"invalid": "用户名只能包含字母、数字和 _ . @ -"},
+    )
     display_name = forms.CharField(label="姓名", max_length=50)
     phone = forms.CharField(label="联系电话", max_length=20, required=False)
     org_code = forms.CharField(label="所属组织编码", max_length=32)
     roles = forms.MultipleChoiceField(label="角色", choices=Role.choices, widget=forms.CheckboxSelectMultiple)
     is_active = forms.BooleanField(label="启用", required=False, initial=True)
-    password = forms.CharField(label="初始密码", widget=forms.PasswordInput, required=False, help_text="至少 8 位，须同时包含字母、数字和特殊字符；修改账号时留空表示不变")
+    password = forms.CharField(
+        label="初始密码",
+        widget=forms.PasswordInput,
+        required=False,
+        help_text="至少 8 位，须同时包含字母、数字和特殊字符；修改账号时留空表示不变",
+    )
 
     def __init__(self, *args: object, creating: bool = True, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]

@@ -37,8 +37,15 @@ def _state(user: User) -> dict[str, Any]:
 
 @transaction.atomic
 def user_create(
-    *, actor: Any, username: str, display_name: str, organization: Organization, roles: list[str],
-    password: str, phone: str = "", is_active: bool = True,
+    *,
+    actor: Any,
+    username: str,
+    display_name: str,
+    organization: Organization,
+    roles: list[str],
+    password: str,
+    phone: str = "",
+    is_active: bool = True,
 ) -> User:
     ensure_org_in_scope(actor, organization)
     if not actor.has_perm("accounts.manage_users"):
@@ -47,7 +54,12 @@ def user_create(
     if User.objects.filter(username=username).exists():
         raise ServiceError(ERR_USERNAME_TAKEN.format(username=username))
     user = User.objects.create_user(
-        username=username, password=password, display_name=display_name, phone=phone, organization=organization, is_active=is_active
+        username=username,
+        password=password,
+        display_name=display_name,
+        phone=phone,
+        organization=organization,
+        is_active=is_active,
     )
     user.groups.set(Group.objects.filter(name__in=roles))
     record(Action.CREATE, user, actor=actor, after=_state(user))
@@ -56,8 +68,15 @@ def user_create(
 
 @transaction.atomic
 def user_update(
-    *, actor: Any, user: User, display_name: str, organization: Organization, roles: list[str],
-    phone: str = "", is_active: bool = True, password: str = "",
+    *,
+    actor: Any,
+    user: User,
+    display_name: str,
+    organization: Organization,
+    roles: list[str],
+    phone: str = "",
+    is_active: bool = True,
+    password: str = "",
 ) -> User:
     ensure_org_in_scope(actor, user.organization)
     ensure_org_in_scope(actor, organization)

@@ -17,9 +17,13 @@ from zhengdun.organizations.models import Organization
 @login_required
 @permission_required("accounts.manage_users", raise_exception=True)
 def user_list(request: HttpRequest) -> HttpResponse:
-    qs = restrict(User.objects.select_related("organization").prefetch_related("groups"), request.user).order_by("organization__path", "username")
+    qs = restrict(User.objects.select_related("organization").prefetch_related("groups"), request.user).order_by(
+        "organization__path", "username"
+    )
     roles = dict(Role.choices)
-    return render(request, "accounts/list.html", {"page": paginate(request, qs), "qs": querystring_without_page(request), "roles": roles})
+    return render(
+        request, "accounts/list.html", {"page": paginate(request, qs), "qs": querystring_without_page(request), "roles": roles}
+    )
 
 
 def _org_or_error(request: HttpRequest, form: UserForm) -> Organization | None:
@@ -38,8 +42,14 @@ def user_add(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             user = services.user_create(
-                actor=request.user, username=data["username"], display_name=data["display_name"], phone=data["phone"],
-                organization=org, roles=data["roles"], password=data["password"], is_active=data["is_active"],
+                actor=request.user,
+                username=data["username"],
+                display_name=data["display_name"],
+                phone=data["phone"],
+                organization=org,
+                roles=data["roles"],
+                password=data["password"],
+                is_active=data["is_active"],
             )
         except ServiceError as exc:
             form.add_error(None, exc.message)
@@ -55,16 +65,26 @@ def user_add(request: HttpRequest) -> HttpResponse:
 def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = get_object_or_404(User.objects.select_related("organization"), request.user, pk=pk)
     initial = {
-        "username": user.username, "display_name": user.display_name, "phone": user.phone, "is_active": user.is_active,
-        "org_code": user.organization.code if user.organization else "", "roles": user.role_codes,
+        "username": user.username,
+        "display_name": user.display_name,
+        "phone": user.phone,
+        "is_active": user.is_active,
+        "org_code": user.organization.code if user.organization else "",
+        "roles": user.role_codes,
     }
     form = UserForm(request.POST or None, initial=initial, creating=False)
     if request.method == "POST" and form.is_valid() and (org := _org_or_error(request, form)):
         data = form.cleaned_data
         try:
             services.user_update(
-                actor=request.user, user=user, display_name=data["display_name"], phone=data["phone"], organization=org,
-                roles=data["roles"], is_active=data["is_active"], password=data["password"],
+                actor=request.user,
+                user=user,
+                display_name=data["display_name"],
+                phone=data["phone"],
+                organization=org,
+                roles=data["roles"],
+                is_active=data["is_active"],
+                password=data["password"],
             )
         except ServiceError as exc:
             form.add_error(None, exc.message)

@@ -6,8 +6,9 @@ from zhengdun.audit.models import AuditEvent
 from zhengdun.core.scoping import restrict
 
 
-def audit_list(user: Any, *, action: str = "", object_type: str = "", actor: str = "", q: str = "",
-               since: Any = None, until: Any = None) -> QuerySet[AuditEvent]:
+def audit_list(
+    user: Any, *, action: str = "", object_type: str = "", actor: str = "", q: str = "", since: Any = None, until: Any = None
+) -> QuerySet[AuditEvent]:
     qs = restrict(AuditEvent.objects.all(), user)
     if action:
         qs = qs.filter(action=action)
@@ -25,6 +26,6 @@ def audit_list(user: Any, *, action: str = "", object_type: str = "", actor: str
 
 
 def events_for_object(user: Any, obj: Model) -> QuerySet[AuditEvent]:
-    return restrict(
-        AuditEvent.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk)), user
-    ).order_by("-at", "-id")
+    return restrict(AuditEvent.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk)), user).order_by(
+        "-at", "-id"
+    )

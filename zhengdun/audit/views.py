@@ -38,5 +38,10 @@ def audit_index(request: HttpRequest) -> HttpResponse:
         since=_date(g.get("since")),
         until=_date(g.get("until")),
     )
-    context = {"page": paginate(request, qs), "qs": querystring_without_page(request), "actions": Action.choices, "object_types": OBJECT_TYPES}
+    context = {
+        "page": paginate(request, qs),
+        "qs": querystring_without_page(request),
+        "actions": Action.choices,
+        "object_types": OBJECT_TYPES,
+    }
     return render(request, "audit/list.html", context)

@@ -16,6 +16,13 @@ class CampaignRulesForm(StyledForm, forms.ModelForm):
     class Meta:
         model = Campaign
         fields = [
-            "name", "start_year", "end_year", "reporting_period", "quota_share",
-            "satisfaction_threshold", "cycle_years", "target", "status",
+            "name",
+            "start_year",
+            "end_year",
+            "reporting_period",
+            "quota_share",
+            "satisfaction_threshold",
+            "cycle_years",
+            "target",
+            "status",
         ]

@@ -19,7 +19,17 @@ ERR_YEARS = "结束年度不能早于起始年度"
 ERR_THRESHOLD = "满意度合格线应在 0 到 1 之间（如 0.7 表示 70%）"
 ERR_QUOTA = "整顿比例应在 0 到 1 之间（如 0.05 表示 5%），不设比例请留空"
 
-EDITABLE = ("name", "start_year", "end_year", "reporting_period", "quota_share", "satisfaction_threshold", "cycle_years", "target", "status")
+EDITABLE = (
+    "name",
+    "start_year",
+    "end_year",
+    "reporting_period",
+    "quota_share",
+    "satisfaction_threshold",
+    "cycle_years",
+    "target",
+    "status",
+)
 
 
 def _day(start_year: int, day: Day) -> datetime.date:

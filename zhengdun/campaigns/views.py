@@ -41,7 +41,11 @@ def create(request: HttpRequest) -> HttpResponse:
         else:
             try:
                 campaign = services.campaign_create_from_template(
-                    template_key=data["template_key"], scope=scope, start_year=data["start_year"], name=data["name"], actor=request.user
+                    template_key=data["template_key"],
+                    scope=scope,
+                    start_year=data["start_year"],
+                    name=data["name"],
+                    actor=request.user,
                 )
             except ServiceError as exc:
                 form.add_error(None, exc.message)
@@ -62,7 +66,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "criteria": campaign.criteria.all(),
         "states": states,
         "total": sum(counts.values()),
-        "can_edit": request.user.has_perm("campaigns.change_campaign") and scope_for(request.user).covers_path(campaign.scope.path),
+        "can_edit": request.user.has_perm("campaigns.change_campaign")
+        and scope_for(request.user).covers_path(campaign.scope.path),
     }
     return render(request, "campaigns/detail.html", context)
 

@@ -63,7 +63,9 @@ class CaseEvent(models.Model):
     from_state = models.CharField("原状态", max_length=24, choices=CaseState.choices, blank=True)
     to_state = models.CharField("新状态", max_length=24, choices=CaseState.choices)
     action = models.CharField("操作", max_length=32)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     at = models.DateTimeField("时间", auto_now_add=True)
     note = models.TextField("意见/说明", blank=True)
     data = models.JSONField("附加信息", default=dict, blank=True)

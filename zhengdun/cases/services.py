@@ -32,9 +32,7 @@ ERR_CAMPAIGN_CLOSED = "该整顿工作已结束，不能再列入组织"
 
 
 @transaction.atomic
-def case_open(
-    *, campaign: Campaign, organization: Organization, actor: Any, is_key: bool = False, note: str = ""
-) -> Case:
+def case_open(*, campaign: Campaign, organization: Organization, actor: Any, is_key: bool = False, note: str = "") -> Case:
     """Put an organization on the campaign's screening list (排查)."""
     ensure_org_in_scope(actor, organization)
     if not actor.has_perm("cases.add_case"):
@@ -87,9 +85,7 @@ def _check_supplied(case: Case, rule: Transition, note: str, supplied: dict[str,
         rate = _parse_satisfaction(supplied["satisfaction"])
         threshold = case.campaign.satisfaction_threshold
         if rate < threshold:
-            raise ServiceError(
-                ERR_SATISFACTION_LOW.format(rate=f"{rate * 100:.1f}", threshold=f"{threshold * 100:.0f}")
-            )
+            raise ServiceError(ERR_SATISFACTION_LOW.format(rate=f"{rate * 100:.1f}", threshold=f"{threshold * 100:.0f}"))
         updates["last_satisfaction"] = rate
     elif supplied.get("satisfaction") not in (None, ""):
         updates["last_satisfaction"] = _parse_satisfaction(supplied["satisfaction"])
@@ -150,15 +146,20 @@ def case_transition(
         CaseEvent.objects.create(
             case=current, from_state=source, to_state=target, action=rule.action, actor=actor, note=note, data=data
         )
-        record(Action.TRANSITION, current, actor=actor, before=before, after=snapshot(current), note=f"{rule.label}：{note}".rstrip("："))
+        record(
+            Action.TRANSITION,
+            current,
+            actor=actor,
+            before=before,
+            after=snapshot(current),
+            note=f"{rule.label}：{note}".rstrip("："),
+        )
     case.refresh_from_db()
     return case
 
 
 @transaction.atomic
-def case_update(
-    *, case: Case, actor: Any, expected_version: int, main_problems: str, measures: str, is_key: bool
-) -> Case:
+def case_update(*, case: Case, actor: Any, expected_version: int, main_problems: str, measures: str, is_key: bool) -> Case:
     """Edit the ledger fields of a case; a stale form is refused."""
     ensure_org_in_scope(actor, case.organization)
     if not actor.has_perm("cases.propose_case"):

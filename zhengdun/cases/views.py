@@ -52,7 +52,9 @@ def open_case(request: HttpRequest, campaign_pk: int) -> HttpResponse:
             form.add_error("org_code", "在您的管辖范围内找不到该编码的组织")
         else:
             try:
-                case = services.case_open(campaign=campaign, organization=org, actor=request.user, is_key=data["is_key"], note=data["note"])
+                case = services.case_open(
+                    campaign=campaign, organization=org, actor=request.user, is_key=data["is_key"], note=data["note"]
+                )
             except ServiceError as exc:
                 form.add_error(None, exc.message)
             else:
@@ -87,9 +89,7 @@ def transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         raise Http404("未知的操作")
     if not request.user.has_perm(rule.permission):
         raise PermissionDenied(services.ERR_NO_PERMISSION.format(action=rule.label))
-    form = TransitionForm(
-        request.POST or None, rule=rule, initial={"version": case.version, "filed_on": timezone.localdate()}
-    )
+    form = TransitionForm(request.POST or None, rule=rule, initial={"version": case.version, "filed_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         supplied = {k: data[k] for k in ("filed_on", "satisfaction") if data.get(k) is not None}
@@ -105,7 +105,9 @@ def transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         else:
             messages.success(request, f"已{rule.label}")
             return redirect("cases:detail", case.pk)
-    return render(request, "cases/transition.html", {"form": form, "case": case, "rule": rule}, status=400 if form.errors else 200)
+    return render(
+        request, "cases/transition.html", {"form": form, "case": case, "rule": rule}, status=400 if form.errors else 200
+    )
 
 
 @login_required
@@ -118,8 +120,12 @@ def edit_ledger(request: HttpRequest, pk: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             services.case_update(
-                case=case, actor=request.user, expected_version=data["version"],
-                main_problems=data["main_problems"], measures=data["measures"], is_key=data["is_key"],
+                case=case,
+                actor=request.user,
+                expected_version=data["version"],
+                main_problems=data["main_problems"],
+                measures=data["measures"],
+                is_key=data["is_key"],
             )
             messages.success(request, "已保存")
         except ServiceError as exc:

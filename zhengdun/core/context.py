@@ -21,7 +21,7 @@ class RequestContext:
     user: Any = None
 
 
-_current: ContextVar[RequestContext] = ContextVar("zhengdun_request_context", default=RequestContext())
+_current: ContextVar[RequestContext] = ContextVar("zhengdun_request_context", default=RequestContext())  # noqa: B039 - frozen
 
 
 def current() -> RequestContext:

@@ -1,7 +1,6 @@
 from django import forms
 
 from zhengdun.core.forms import StyledForm
-
 from zhengdun.organizations.choices import PostRole
 from zhengdun.organizations.models import Organization, Person
 

@@ -8,7 +8,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from treebeard.mp_tree import MP_Node, MP_NodeQuerySet
+from treebeard.mp_tree import MP_Node
 
 from zhengdun.organizations.choices import Domain, Kind, Level, PostRole
 
@@ -133,9 +133,7 @@ class EconomyRecord(models.Model):
 
     organization = models.ForeignKey(Organization, verbose_name="组织", on_delete=models.CASCADE, related_name="economy")
     year = models.PositiveSmallIntegerField("年度")
-    income_wan = models.DecimalField(
-        "集体经济收入（万元）", max_digits=12, decimal_places=2, validators=[MinValueValidator(0)]
-    )
+    income_wan = models.DecimalField("集体经济收入（万元）", max_digits=12, decimal_places=2, validators=[MinValueValidator(0)])
 
     scope_path = "organization__path"
 
@@ -178,7 +176,9 @@ class AnnualFigures(models.Model):
 class SupportUnit(models.Model):
     """A department paired with an organization to help it (联建部门)."""
 
-    organization = models.ForeignKey(Organization, verbose_name="帮扶对象", on_delete=models.CASCADE, related_name="support_units")
+    organization = models.ForeignKey(
+        Organization, verbose_name="帮扶对象", on_delete=models.CASCADE, related_name="support_units"
+    )
     unit_name = models.CharField("联建部门", max_length=100)
     head = models.ForeignKey(
         Person, verbose_name="部门主要领导", null=True, blank=True, on_delete=models.PROTECT, related_name="led_support_units"

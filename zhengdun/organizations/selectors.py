@@ -27,7 +27,9 @@ def with_secretary(qs: QuerySet[Organization]) -> QuerySet[Organization]:
     )
 
 
-def org_list(user: Any, *, under: Organization | None = None, q: str = "", level: str = "", domain: str = "") -> QuerySet[Organization]:
+def org_list(
+    user: Any, *, under: Organization | None = None, q: str = "", level: str = "", domain: str = ""
+) -> QuerySet[Organization]:
     qs = restrict(Organization.objects.select_related("parent"), user)
     if under is not None:
         qs = qs.filter(path__startswith=under.path)

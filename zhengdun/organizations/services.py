@@ -100,7 +100,9 @@ def org_move(*, org: Organization, new_parent: Organization, actor: Any) -> Orga
         raise ServiceError(ERR_MOVE_INTO_SELF) from None
     Organization.objects.filter(pk=org.pk).update(parent=new_parent)
     moved = Organization.objects.get(pk=org.pk)
-    record(Action.UPDATE, moved, actor=actor, before=before, after=snapshot(moved, ["path", "parent", "depth"]), note="调整隶属关系")
+    record(
+        Action.UPDATE, moved, actor=actor, before=before, after=snapshot(moved, ["path", "parent", "depth"]), note="调整隶属关系"
+    )
     return moved
 
 

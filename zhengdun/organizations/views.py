@@ -183,8 +183,12 @@ def post_add(request: HttpRequest, pk: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             services.post_assign(
-                person=data["person"], organization=org, role=data["role"], actor=request.user,
-                started_on=data["started_on"], note=data["note"],
+                person=data["person"],
+                organization=org,
+                role=data["role"],
+                actor=request.user,
+                started_on=data["started_on"],
+                note=data["note"],
             )
         except ServiceError as exc:
             form.add_error(None, exc.message)

@@ -31,7 +31,9 @@ class ScreeningRound(models.Model):
     )
     status = models.CharField("状态", max_length=16, choices=RoundStatus.choices, default=RoundStatus.OPEN)
     note = models.TextField("说明", blank=True)
-    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="发起人", null=True, on_delete=models.SET_NULL, related_name="+")
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="发起人", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     opened_at = models.DateTimeField("发起时间", auto_now_add=True)
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="结束人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -66,7 +68,9 @@ class ScreeningRecord(models.Model):
     method = models.CharField("排查方式", max_length=20, choices=Method.choices)
     conclusion = models.CharField("研判结论", max_length=16, choices=Conclusion.choices, default=Conclusion.PENDING)
     note = models.TextField("说明", blank=True)
-    screened_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="排查人", null=True, on_delete=models.SET_NULL, related_name="+")
+    screened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="排查人", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     screened_on = models.DateField("排查日期")
     updated_at = models.DateTimeField("更新时间", auto_now=True)
     version = models.PositiveIntegerField("版本", default=1)
