@@ -16,11 +16,14 @@ class TransitionForm(StyledForm, forms.Form):
     note = forms.CharField(label="意见/说明", required=False, widget=forms.Textarea(attrs={"rows": 3}))
     filed_on = forms.DateField(label="备案日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     satisfaction = forms.DecimalField(label="群众满意度（%）", required=False, min_value=0, max_value=100, decimal_places=1)
+    is_key = forms.BooleanField(label="列为重点整顿对象", required=False)
 
     def __init__(self, *args: object, rule: Transition, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["note"].required = rule.note_required
         self.fields["note"].error_messages["required"] = ERR_NOTE_REQUIRED
+        if rule.action != "identify":
+            del self.fields["is_key"]
         for name in ("filed_on", "satisfaction"):
             if name in rule.requires:
                 self.fields[name].required = True
@@ -33,3 +36,10 @@ class CaseLedgerForm(StyledForm, forms.Form):
     is_key = forms.BooleanField(label="重点整顿", required=False)
     main_problems = forms.CharField(label="主要问题", required=False, widget=forms.Textarea(attrs={"rows": 4}))
     measures = forms.CharField(label="整改措施", required=False, widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class DynamicAddForm(StyledForm, forms.Form):
+    org_code = forms.CharField(label="组织编码", max_length=32)
+    note = forms.CharField(label="增补理由", widget=forms.Textarea(attrs={"rows": 2}))
+    filed_on = forms.DateField(label="备案日期", widget=forms.DateInput(attrs={"type": "date"}))
+    is_key = forms.BooleanField(label="列为重点整顿对象", required=False)

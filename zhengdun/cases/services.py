@@ -29,6 +29,9 @@ ERR_FILED_ON = "请填写有效的备案日期"
 ERR_SATISFACTION = "请填写群众满意度（0—100 之间的百分数）"
 ERR_SATISFACTION_LOW = "群众满意度 {rate}% 低于本次整顿工作的合格线 {threshold}%，不能验收销号，应重新整顿"
 ERR_CAMPAIGN_CLOSED = "该整顿工作已结束，不能再列入组织"
+ERR_KEY_NEEDS_LEADER = "重点整顿对象须先明确联系领导，请先在“帮扶力量”中安排联系领导"
+ERR_DYNAMIC_STATE = "该组织在本次整顿工作中的状态为“{state}”，不能动态增补"
+DYNAMIC_NOTE = "动态增补"
 
 
 @transaction.atomic
@@ -89,9 +92,21 @@ def _check_supplied(case: Case, rule: Transition, note: str, supplied: dict[str,
         updates["last_satisfaction"] = rate
     elif supplied.get("satisfaction") not in (None, ""):
         updates["last_satisfaction"] = _parse_satisfaction(supplied["satisfaction"])
+    if rule.action == "identify" and supplied.get("is_key") is not None:
+        updates["is_key"] = bool(supplied["is_key"])
+    if rule.action == "identify" and updates.get("is_key", case.is_key) and case.campaign.key_requires_contact_leader:
+        if not _has_contact_leader(case):
+            raise ServiceError(ERR_KEY_NEEDS_LEADER)
     if rule.target == CaseState.DELISTED:
         updates["delisted_on"] = timezone.localdate()
     return updates
+
+
+def _has_contact_leader(case: Case) -> bool:
+    from zhengdun.organizations.choices import PostRole
+    from zhengdun.organizations.models import Post
+
+    return Post.objects.active().filter(organization_id=case.organization_id, role=PostRole.CONTACT_LEADER).exists()
 
 
 def _previous_state(case: Case) -> str:
@@ -177,3 +192,32 @@ def case_update(*, case: Case, actor: Any, expected_version: int, main_problems:
     old, new = diff(before, snapshot(case))
     record(Action.UPDATE, case, actor=actor, before=old, after=new)
     return case
+
+
+def case_add_dynamic(
+    *,
+    campaign: Campaign,
+    organization: Organization,
+    actor: Any,
+    note: str,
+    filed_on: Any = None,
+    is_key: bool = False,
+) -> Case:
+    """Dynamic management (seed 003): an organization found weak at any time is
+    listed at once, proposal and identification in one step by the county."""
+    if not note.strip():
+        raise ServiceError(ERR_NOTE_REQUIRED)
+    if not actor.has_perm("cases.identify_case"):
+        raise NotPermitted(ERR_NO_PERMISSION.format(action="动态增补认定"))
+    with transaction.atomic():
+        case = Case.objects.filter(campaign=campaign, organization=organization).first()
+        if case is None:
+            case = case_open(
+                campaign=campaign, organization=organization, actor=actor, is_key=is_key, note=f"{DYNAMIC_NOTE}：{note}"
+            )
+        elif case.state != CaseState.SCREENED:
+            raise ServiceError(ERR_DYNAMIC_STATE.format(state=case.get_state_display()))
+        case = case_transition(case=case, action="propose", actor=actor, note=f"{DYNAMIC_NOTE}：{note}")
+        return case_transition(
+            case=case, action="identify", actor=actor, note=f"{DYNAMIC_NOTE}：{note}", filed_on=filed_on, is_key=is_key
+        )

@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
 from zhengdun.audit.selectors import events_for_object
@@ -92,7 +93,7 @@ def transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     form = TransitionForm(request.POST or None, rule=rule, initial={"version": case.version, "filed_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        supplied = {k: data[k] for k in ("filed_on", "satisfaction") if data.get(k) is not None}
+        supplied = {k: data[k] for k in ("filed_on", "satisfaction", "is_key") if data.get(k) is not None}
         try:
             services.case_transition(
                 case=case, action=action, actor=request.user, note=data["note"], expected_version=data["version"], **supplied
@@ -103,7 +104,10 @@ def transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         except ServiceError as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, f"已{rule.label}")
+            messages.success(request, f"已{rule.label}：{case.organization.name}")
+            back = request.POST.get("next", "")
+            if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+                return redirect(back)
             return redirect("cases:detail", case.pk)
     return render(
         request, "cases/transition.html", {"form": form, "case": case, "rule": rule}, status=400 if form.errors else 200
