@@ -188,3 +188,32 @@ def test_it_refuses_a_ledger_update_without_permission(world, case_e, api_as, br
     response = api_as(branch1).patch(f"/cases/{case_e.pk}", {"version": 1, "main_problems": "x"})
     assert response.status_code == 403
     assert response.json()["detail"] == "您没有修改整顿对象信息的权限"
+
+
+def test_it_adds_a_case_dynamically_and_identifies_key_cases_over_the_api(world, campaign, county, town1, api_as):
+    from zhengdun.organizations.models import Post
+
+    client = api_as(county)
+    response = client.post(
+        "/identification/dynamic", {"campaign_id": campaign.pk, "organization_id": world.village_m.pk, "note": "新发现"}
+    )
+    assert response.status_code == 201 and response.json()["state"] == "identified"
+    refused = client.post(
+        "/identification/dynamic",
+        {"campaign_id": campaign.pk, "organization_id": world.village_w.pk, "note": "x", "is_key": True},
+    )
+    assert (
+        refused.status_code == 400 and refused.json()["detail"] == "重点整顿对象须先明确联系领导，请先在“帮扶力量”中安排联系领导"
+    )
+    Post.objects.create(person=world.leader_person, organization=world.village_w, role="contact_leader")
+    ok = client.post(
+        "/identification/dynamic",
+        {"campaign_id": campaign.pk, "organization_id": world.village_w.pk, "note": "x", "is_key": True},
+    )
+    assert ok.status_code == 201 and ok.json()["is_key"] is True
+    assert (
+        api_as(town1)
+        .post("/identification/dynamic", {"campaign_id": campaign.pk, "organization_id": world.village_e.pk, "note": "x"})
+        .status_code
+        == 403
+    )

@@ -121,6 +121,15 @@ class TransitionIn(Schema):
     filed_on: datetime.date | None = None
     # Text too ("86.5%"): the service parses it and answers in Chinese.
     satisfaction: Decimal | str | None = Field(None, description="群众满意度，0—100 的百分数")
+    is_key: bool | None = Field(None, description="认定时是否列为重点整顿对象")
+
+
+class DynamicAddIn(Schema):
+    campaign_id: int
+    organization_id: int
+    note: str = Field(description="增补理由")
+    filed_on: datetime.date | None = None
+    is_key: bool = False
 
 
 class CasePatch(Schema):
@@ -155,9 +164,20 @@ def case_open(request: HttpRequest, payload: CaseIn) -> Any:
     return Status(201, _case(request, case.pk))
 
 
+@router.post("/identification/dynamic", response={201: CaseDetailOut, **WRITE_ERRORS}, summary="动态增补认定")
+def case_add_dynamic(request: HttpRequest, payload: DynamicAddIn) -> Any:
+    user = caller(request)
+    campaign = get_object_or_404(Campaign.objects.select_related("scope"), user, pk=payload.campaign_id)
+    org = get_object_or_404(Organization.objects.all(), user, pk=payload.organization_id)
+    case = services.case_add_dynamic(
+        campaign=campaign, organization=org, actor=user, note=payload.note, filed_on=payload.filed_on, is_key=payload.is_key
+    )
+    return Status(201, _case(request, case.pk))
+
+
 @router.post("/cases/{case_id}/transitions", response={200: CaseDetailOut, **WRITE_ERRORS}, summary="状态变更")
 def case_transition(request: HttpRequest, case_id: int, payload: TransitionIn) -> Any:
-    supplied = payload.dict(include={"filed_on", "satisfaction"}, exclude_none=True)
+    supplied = payload.dict(include={"filed_on", "satisfaction", "is_key"}, exclude_none=True)
     services.case_transition(
         case=_case(request, case_id),
         action=payload.action,
