@@ -4,7 +4,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 
-from zhengdun.api import campaigns, cases, organizations, people
+from zhengdun.api import assignments, campaigns, cases, ledger, organizations, people, screening
 from zhengdun.api.auth import BrowserSession, TokenAuth
 from zhengdun.core.errors import ServiceError
 
@@ -23,6 +23,9 @@ api.add_router("/", organizations.router)
 api.add_router("/", people.router)
 api.add_router("/", campaigns.router)
 api.add_router("/", cases.router)
+api.add_router("/", ledger.router)
+api.add_router("/", assignments.router)
+api.add_router("/", screening.router)
 
 
 @api.exception_handler(ServiceError)

@@ -1,0 +1,178 @@
+"""Reading the ledger: one row per listed organization of a campaign in a subtree.
+
+Two queries whatever the number of rows: the cases (with organization,
+parent and current secretary in one statement) and the contact leaders.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import models
+from django.db.models import OuterRef, QuerySet, Subquery
+
+from zhengdun.campaigns.models import Campaign
+from zhengdun.cases.models import Case
+from zhengdun.cases.states import CaseState
+from zhengdun.core.errors import ServiceError
+from zhengdun.core.masking import can_see_personal_info, phone_for
+from zhengdun.core.scoping import ensure_org_in_scope, restrict, scope_for
+from zhengdun.ledger import messages as msg
+from zhengdun.organizations.choices import Level, PostRole
+from zhengdun.organizations.models import Organization, Post
+
+# The 2014 sheet lists organizations under rectification: from filing (认定备案)
+# until delisting, plus those sent back or listed again.
+CURRENT_STATES: tuple[str, ...] = (
+    CaseState.IDENTIFIED,
+    CaseState.PLAN_APPROVED,
+    CaseState.RECTIFYING,
+    CaseState.ACCEPTANCE_REQUESTED,
+    CaseState.RE_RECTIFYING,
+    CaseState.RELISTED,
+)
+# Everything ever identified, for year-end archives that also show the delisted.
+IDENTIFIED_STATES: tuple[str, ...] = (*CURRENT_STATES, CaseState.DELISTED, CaseState.CONSOLIDATING)
+
+# Levels offered as "填表单位": the units that print and file the sheet.
+UNIT_LEVELS = (Level.PROVINCE, Level.CITY, Level.COUNTY, Level.TOWNSHIP)
+
+
+class Listing(models.TextChoices):
+    CURRENT = "current", "当前在册（认定后、销号前）"
+    ALL = "all", "全部已认定（含已销号、巩固提升）"
+
+
+def listing_states(listing: str) -> tuple[str, ...]:
+    return IDENTIFIED_STATES if listing == Listing.ALL else CURRENT_STATES
+
+
+@dataclass(frozen=True)
+class LedgerRow:
+    number: int
+    case_id: int
+    version: int
+    state: str
+    state_label: str
+    is_key: bool
+    organization_id: int
+    organization_code: str
+    organization_name: str
+    parent_name: str
+    secretary_name: str
+    secretary_phone: str  # already masked for the reader
+    main_problems: str
+    measures: str
+    contact_leaders: str
+
+
+@dataclass(frozen=True)
+class Ledger:
+    campaign: Campaign
+    unit: Organization
+    listing: str
+    rows: list[LedgerRow]
+    phones_unmasked: bool
+
+
+def check_overlap(campaign: Campaign, org: Organization) -> None:
+    """The subtree must meet the campaign: inside its scope, or above it."""
+    scope_path = campaign.scope.path
+    if not (org.path.startswith(scope_path) or scope_path.startswith(org.path)):
+        raise ServiceError(msg.ERR_OUTSIDE_CAMPAIGN.format(org=org.name, campaign=campaign.name))
+
+
+def with_secretary_of_case(qs: QuerySet[Case]) -> QuerySet[Case]:
+    current = (
+        Post.objects.active()
+        .filter(organization=OuterRef("organization_id"), role=PostRole.SECRETARY)
+        .order_by("-started_on", "-id")
+    )
+    return qs.annotate(
+        secretary_name=Subquery(current.values("person__name")[:1]),
+        secretary_phone=Subquery(current.values("person__phone")[:1]),
+    )
+
+
+def listed_cases(user: Any, campaign: Campaign, *, under: Organization | None = None, states: tuple[str, ...]) -> QuerySet[Case]:
+    qs = restrict(Case.objects.filter(campaign=campaign, state__in=states), user)
+    if under is not None:
+        qs = qs.filter(organization__path__startswith=under.path)
+    qs = qs.select_related("organization", "organization__parent")
+    return with_secretary_of_case(qs).order_by("organization__path")
+
+
+def contact_leaders(user: Any, org_ids: list[int]) -> dict[int, str]:
+    """Per organization, its active contact leaders as "张三（B岗：李四）"."""
+    posts = (
+        restrict(Post.objects.active(), user)
+        .filter(organization_id__in=org_ids, role__in=(PostRole.CONTACT_LEADER, PostRole.CONTACT_LEADER_DEPUTY))
+        .select_related("person")
+        .order_by("organization_id", "started_on", "id")
+    )
+    leaders: dict[int, list[str]] = defaultdict(list)
+    deputies: dict[int, list[str]] = defaultdict(list)
+    for post in posts:
+        bag = leaders if post.role == PostRole.CONTACT_LEADER else deputies
+        bag[post.organization_id].append(post.person.name)
+    text: dict[int, str] = {}
+    for org_id in set(leaders) | set(deputies):
+        main = "、".join(leaders[org_id])
+        deputy = f"B岗：{'、'.join(deputies[org_id])}" if deputies[org_id] else ""
+        text[org_id] = f"{main}（{deputy}）" if main and deputy else main or deputy
+    return text
+
+
+def ledger_rows(user: Any, campaign: Campaign, *, under: Organization, listing: str = Listing.CURRENT) -> list[LedgerRow]:
+    ensure_org_in_scope(user, under)
+    cases = list(listed_cases(user, campaign, under=under, states=listing_states(listing)))
+    leaders = contact_leaders(user, [case.organization_id for case in cases])
+    rows = []
+    for number, case in enumerate(cases, start=1):
+        org = case.organization
+        rows.append(
+            LedgerRow(
+                number=number,
+                case_id=case.pk,
+                version=case.version,
+                state=case.state,
+                state_label=case.get_state_display(),
+                is_key=case.is_key,
+                organization_id=org.pk,
+                organization_code=org.code,
+                organization_name=org.name,
+                parent_name=org.parent.name if org.parent else "",
+                secretary_name=case.secretary_name or "",  # type: ignore[attr-defined]
+                secretary_phone=phone_for(user, case.secretary_phone),  # type: ignore[attr-defined]
+                main_problems=case.main_problems,
+                measures=case.measures,
+                contact_leaders=leaders.get(org.pk, ""),
+            )
+        )
+    return rows
+
+
+def ledger_for(user: Any, campaign: Campaign, *, under: Organization, listing: str = Listing.CURRENT) -> Ledger:
+    check_overlap(campaign, under)
+    rows = ledger_rows(user, campaign, under=under, listing=listing)
+    return Ledger(campaign=campaign, unit=under, listing=listing, rows=rows, phones_unmasked=can_see_personal_info(user))
+
+
+def unit_choices(user: Any, campaign: Campaign) -> list[Organization]:
+    """The subtrees offered on the page: the user's own roots and the units above
+    village level, as far as they meet the campaign."""
+    scope = scope_for(user)
+    qs = restrict(Organization.objects.all(), user).filter(models.Q(level__in=UNIT_LEVELS) | models.Q(path__in=scope.roots))
+    campaign_path = campaign.scope.path
+    return [org for org in qs.order_by("path") if org.path.startswith(campaign_path) or campaign_path.startswith(org.path)]
+
+
+def default_unit(user: Any, campaign: Campaign, choices: list[Organization]) -> Organization | None:
+    """The campaign's own scope when the user reaches it, else the user's top unit in it."""
+    for org in choices:
+        if org.pk == campaign.scope_id:
+            return org
+    inside = [org for org in choices if org.path.startswith(campaign.scope.path)]
+    return inside[0] if inside else None
