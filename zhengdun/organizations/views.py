@@ -136,7 +136,8 @@ def people(request: HttpRequest) -> HttpResponse:
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_object_or_404(Person.objects.select_related("organization"), request.user, pk=pk)
     posts = restrict(Post.objects.filter(person=person).select_related("organization"), request.user)
-    return render(request, "organizations/person_detail.html", {"person": person, "posts": posts})
+    context = {"person": person, "posts": posts, "events": events_for_object(request.user, person)[:20]}
+    return render(request, "organizations/person_detail.html", context)
 
 
 @login_required
