@@ -13,6 +13,7 @@ urlpatterns = [
     path("orgs/", include("zhengdun.organizations.urls")),
     path("campaigns/", include("zhengdun.campaigns.urls")),
     path("cases/", include("zhengdun.cases.urls")),
+    path("screening/", include("zhengdun.screening.urls")),
     path("audit/", include("zhengdun.audit.urls")),
     path("ledger/", include("zhengdun.ledger.urls")),
     path("api/v1/", api.urls),

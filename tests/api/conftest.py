@@ -35,6 +35,9 @@ class ApiClient:
     def patch(self, path: str, body: Any = None) -> Any:
         return self._call("patch", path, body)
 
+    def put(self, path: str, body: Any = None) -> Any:
+        return self._call("put", path, body)
+
 
 @pytest.fixture
 def api_as(world: Any) -> Callable[[User], ApiClient]:

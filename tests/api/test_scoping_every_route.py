@@ -4,23 +4,36 @@ route added later without an id mapping here fails until someone maps it."""
 
 from __future__ import annotations
 
+import datetime
 import re
 from typing import Any
 
 from zhengdun.api.urls import api
 from zhengdun.campaigns.services import campaign_create_from_template
 from zhengdun.cases.services import case_open
-from zhengdun.organizations.models import Post
+from zhengdun.organizations.models import Post, SupportUnit
+from zhengdun.screening.services import record_save, round_open
 
 BODIES: dict[str, Any] = {
     "move": {"parent_id": 0},
     "transitions": {"action": "propose", "note": "", "version": 1},
     "end": {"ended_on": "2026-01-01"},
+    "/screening/rounds/{round_id}/records/{org_id}": {"method": "field_check", "screened_on": "2026-01-01", "version": 1},
 }
 
 
 def test_it_answers_404_to_town2_on_every_route_with_town1s_ids(world, campaign, county, town1, town2, api_as):
     case = case_open(campaign=campaign, organization=world.village_e, actor=town1)
+    screening = round_open(campaign=campaign, jurisdiction=world.town1_org, actor=town1)
+    screened = record_save(
+        round=screening,
+        organization=world.village_w,
+        method="field_check",
+        conclusion="pending",
+        findings={},
+        screened_on=datetime.date(2026, 1, 1),
+        actor=town1,
+    )
     own_campaign = campaign_create_from_template(
         template_key="subdistrict_2018", scope=world.town1_org, start_year=2026, actor=county
     )
@@ -30,9 +43,14 @@ def test_it_answers_404_to_town2_on_every_route_with_town1s_ids(world, campaign,
         "post_id": Post.objects.get(organization=world.village_e).pk,
         "campaign_id": own_campaign.pk,
         "case_id": case.pk,
+        "round_id": screening.pk,
+        "record_id": screened.pk,
+        "unit_id": SupportUnit.objects.create(organization=world.village_e, unit_name="县农业农村局").pk,
     }
     BODIES["move"]["parent_id"] = world.town2_org.pk
     BODIES["posts"] = {"person_id": world.secretary_e.pk, "role": "secretary"}
+    BODIES["assignments"] = {"person_id": world.secretary_e.pk, "role": "work_team"}
+    BODIES["support-units"] = {"unit_name": "县农业农村局"}
     client = api_as(town2)
     checked = 0
     for path, operations in api.get_openapi_schema()["paths"].items():
@@ -44,7 +62,7 @@ def test_it_answers_404_to_town2_on_every_route_with_town1s_ids(world, campaign,
             assert name in ids, f"no town1 object mapped for {{{name}}} in {path}"
             url = url.replace(f"{{{name}}}", str(ids[name]))
         for method in operations:
-            body = BODIES.get(url.rsplit("/", 1)[-1], {"version": 1})
+            body = BODIES.get(path.removeprefix("/api/v1"), BODIES.get(url.rsplit("/", 1)[-1], {"version": 1}))
             response = client.get(url) if method == "get" else getattr(client, method)(url, body)
             assert response.status_code == 404, f"{method.upper()} {path} -> {response.status_code} {response.content[:200]!r}"
             assert response.json()["detail"] == "不存在或无权访问"

@@ -14,6 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from zhengdun.campaigns.services import campaign_create_from_template
 from zhengdun.cases.services import case_open
 from zhengdun.organizations.models import Post
+from zhengdun.screening.services import round_open
 
 # Patterns without object ids: lists and forms that show only what is in scope.
 NO_OBJECT = {
@@ -49,6 +50,7 @@ def _names(patterns: list[Any], prefix: str = "") -> list[tuple[str, list[str]]]
 def town1_objects(world: Any, campaign: Any, town1: Any, county: Any) -> dict[str, Any]:
     case = case_open(campaign=campaign, organization=world.village_e, actor=town1)
     own = campaign_create_from_template(template_key="subdistrict_2018", scope=world.town1_org, start_year=2026, actor=county)
+    screening = round_open(campaign=campaign, jurisdiction=world.town1_org, actor=town1)
     post = Post.objects.get(organization=world.village_e)
     return {
         "organizations": world.village_e.pk,
@@ -59,6 +61,8 @@ def town1_objects(world: Any, campaign: Any, town1: Any, county: Any) -> dict[st
         "accounts": world.users["town1"].pk,
         "campaigns": own.pk,
         "campaign_pk": own.pk,
+        "screening": screening.pk,
+        "org_pk": world.village_e.pk,
     }
 
 
@@ -74,7 +78,7 @@ def _kwargs_for(name: str, converters: list[str], objects: dict[str, Any], campa
         elif key == "token":
             kwargs[key] = "x" * 16
         else:
-            kwargs[key] = 1
+            kwargs[key] = objects.get(key, 1)
     return kwargs
 
 
@@ -84,6 +88,7 @@ def town2_objects(world: Any, campaign: Any, county: Any) -> dict[str, Any]:
 
     case = case_open(campaign=campaign, organization=world.village_n, actor=county)
     own = campaign_create_from_template(template_key="subdistrict_2018", scope=world.town2_org, start_year=2026, actor=county)
+    screening = round_open(campaign=campaign, jurisdiction=world.town2_org, actor=county)
     person = person_create(organization=world.village_n, actor=county, name="赵书记", phone="13700000000")
     post = post_assign(person=person, organization=world.village_n, role="secretary", actor=county)
     return {
@@ -95,6 +100,8 @@ def town2_objects(world: Any, campaign: Any, county: Any) -> dict[str, Any]:
         "accounts": world.users["town2"].pk,
         "campaigns": own.pk,
         "campaign_pk": own.pk,
+        "screening": screening.pk,
+        "org_pk": world.village_n.pk,
     }
 
 

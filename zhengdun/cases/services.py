@@ -9,7 +9,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from zhengdun.audit.models import Action
-from zhengdun.audit.services import record, snapshot
+from zhengdun.audit.services import record, record_change, snapshot
 from zhengdun.campaigns.models import Campaign
 from zhengdun.cases.models import Case, CaseEvent
 from zhengdun.cases.states import CaseState
@@ -221,3 +221,23 @@ def case_add_dynamic(
         return case_transition(
             case=case, action="identify", actor=actor, note=f"{DYNAMIC_NOTE}：{note}", filed_on=filed_on, is_key=is_key
         )
+
+
+def case_link_screening(*, case: Case, record: Any, main_problems: str, actor: Any) -> Case:
+    """Point a case at the screening record it is proposed from, and fill
+    "主要问题" from the findings unless someone already wrote it."""
+    ensure_org_in_scope(actor, case.organization)
+    updates: dict[str, Any] = {"screening_record": record}
+    if not case.main_problems.strip():
+        updates["main_problems"] = main_problems
+    with transaction.atomic():
+        before = snapshot(case)
+        changed = Case.objects.filter(pk=case.pk, version=case.version).update(
+            **updates, version=F("version") + 1, updated_at=timezone.now()
+        )
+        if changed != 1:
+            case.refresh_from_db()
+            raise ConflictError(ERR_STALE.format(state=case.get_state_display()))
+        case.refresh_from_db()
+        record_change(case, before, actor=actor, note="关联排查记录")
+    return case
