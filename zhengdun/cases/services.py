@@ -16,6 +16,7 @@ from zhengdun.cases.states import CaseState
 from zhengdun.cases.transitions import BY_ACTION, Transition
 from zhengdun.core.errors import ConflictError, NotPermitted, ServiceError
 from zhengdun.core.scoping import ensure_org_in_scope
+from zhengdun.organizations.assignment_checks import has_active_contact_leader
 from zhengdun.organizations.models import Organization
 
 ERR_ALREADY_OPEN = "该组织在本次整顿工作中已有记录，不能重复列入"
@@ -95,18 +96,11 @@ def _check_supplied(case: Case, rule: Transition, note: str, supplied: dict[str,
     if rule.action == "identify" and supplied.get("is_key") is not None:
         updates["is_key"] = bool(supplied["is_key"])
     if rule.action == "identify" and updates.get("is_key", case.is_key) and case.campaign.key_requires_contact_leader:
-        if not _has_contact_leader(case):
+        if not has_active_contact_leader(case.organization_id):
             raise ServiceError(ERR_KEY_NEEDS_LEADER)
     if rule.target == CaseState.DELISTED:
         updates["delisted_on"] = timezone.localdate()
     return updates
-
-
-def _has_contact_leader(case: Case) -> bool:
-    from zhengdun.organizations.choices import PostRole
-    from zhengdun.organizations.models import Post
-
-    return Post.objects.active().filter(organization_id=case.organization_id, role=PostRole.CONTACT_LEADER).exists()
 
 
 def _previous_state(case: Case) -> str:

@@ -13,7 +13,8 @@ from zhengdun.audit.models import Action
 from zhengdun.audit.services import record, record_change, snapshot
 from zhengdun.core.errors import NotPermitted, ServiceError
 from zhengdun.core.scoping import ensure_org_in_scope
-from zhengdun.organizations.models import EconomyRecord, Organization, Person, Post
+from zhengdun.organizations import assignment_checks
+from zhengdun.organizations.models import LINKING_ROLES, EconomyRecord, Organization, Person, Post
 
 ERR_DUPLICATE_CODE = "组织编码“{code}”已被使用"
 ERR_DUPLICATE_NAME = "上级组织“{parent}”下已有名为“{name}”的组织"
@@ -167,11 +168,15 @@ def post_assign(*, person: Person, organization: Organization, role: str, actor:
 def post_end(*, post: Post, actor: Any, ended_on: Any, note: str = "") -> Post:
     ensure_org_in_scope(actor, post.organization)
     _require(actor, "organizations.change_post", "您没有调整任职的权限")
+    # The seed rules on contact-leader links hold on this generic path too.
+    if post.role in LINKING_ROLES and not note.strip():
+        raise ServiceError(assignment_checks.ERR_REASON_REQUIRED)
     before = snapshot(post)
     post.ended_on = ended_on
     if note:
         post.note = note
     _validated(post)
+    warnings = assignment_checks.early_end_warnings(post, ended_on) + assignment_checks.withdrawal_warnings(post)
     post.save()
-    record_change(post, before, actor=actor)
+    record_change(post, before, actor=actor, note="；".join(warnings))
     return post

@@ -18,4 +18,5 @@ urlpatterns = [
     path("people/<int:pk>/edit/", views.person_edit, name="person_edit"),
     path("posts/<int:pk>/end/", views.post_end, name="post_end"),
     path("import/", include("zhengdun.organizations.import_urls")),
+    path("", include("zhengdun.organizations.assignment_urls")),
 ]
