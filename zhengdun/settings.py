@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "zhengdun.cases",
     "zhengdun.ledger",
     "zhengdun.screening",
+    "zhengdun.plans",
     "zhengdun.api",
 ]
 

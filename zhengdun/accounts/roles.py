@@ -10,6 +10,16 @@ VIEW = [
     "organizations.view_post",
     "campaigns.view_campaign",
     "cases.view_case",
+    "plans.view_plan",
+    "plans.view_task",
+]
+
+PLAN_WORK = [
+    "plans.add_plan",
+    "plans.change_plan",
+    "plans.change_task",
+    "plans.add_evidence",
+    "plans.add_extensionrequest",
 ]
 
 
@@ -47,7 +57,13 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "cases.request_acceptance",
         "cases.decide_acceptance",
         "cases.relist_case",
-    ],
+        "plans.review_plan",
+        "plans.publish_plan",
+        "plans.answer_comment",
+        "plans.decide_extension",
+        "plans.check_four_reviews",
+    ]
+    + PLAN_WORK,
     Role.TOWNSHIP_OPERATOR: VIEW
     + [
         "organizations.add_organization",
@@ -63,8 +79,13 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "cases.propose_case",
         "cases.manage_rectification",
         "cases.request_acceptance",
-    ],
-    Role.BRANCH_OPERATOR: list(VIEW),
+        "plans.review_plan",
+        "plans.publish_plan",
+        "plans.answer_comment",
+        "plans.decide_extension",
+    ]
+    + PLAN_WORK,
+    Role.BRANCH_OPERATOR: VIEW + PLAN_WORK,
     Role.CONTACT_LEADER: list(VIEW),
     Role.INSPECTOR: VIEW + ["audit.view_auditevent"],
     Role.READONLY: list(VIEW),

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class PlansConfig(AppConfig):
+    name = "zhengdun.plans"
+    label = "plans"
+    verbose_name = "整顿方案"
