@@ -68,6 +68,15 @@ class Campaign(models.Model):
         "未列入但预警信号达到（项）时提示应定尽定", default=3, validators=[MinValueValidator(1)]
     )
     key_requires_contact_leader = models.BooleanField("重点整顿对象须明确联系领导", default=True)
+    plan_similarity_threshold = models.DecimalField(
+        "方案雷同提示阈值",
+        max_digits=4,
+        decimal_places=3,
+        default=Decimal("0.800"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
+        help_text="提交的方案与其他方案或范本相似度达到此值时提示审核人（如 0.8 表示 80%）",
+    )
+    plan_notice_days = models.PositiveSmallIntegerField("方案公示天数", default=7, validators=[MinValueValidator(1)])
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
