@@ -112,7 +112,11 @@ def build(villages: int) -> tuple[object, object, object]:
         [Person(name=f"书记{i}", phone="13800000000", organization=home) for i in range(len(village_ids))], batch_size=2000
     )
     Post.objects.bulk_create(
-        [Post(person=p, organization_id=v, role="secretary") for i, (p, v) in enumerate(zip(people, village_ids)) if i % 17],
+        [
+            Post(person=p, organization_id=v, role="secretary")
+            for i, (p, v) in enumerate(zip(people, village_ids, strict=True))
+            if i % 17
+        ],
         batch_size=2000,
     )
     EconomyRecord.objects.bulk_create(
