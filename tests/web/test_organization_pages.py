@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from zhengdun.audit.models import AuditEvent
-from zhengdun.organizations.models import Organization
+from zhengdun.organizations.models import Organization, Post
 
 
 def test_it_masks_phones_for_users_without_the_right(world, as_user, branch1, town1):
@@ -92,3 +92,28 @@ def test_it_names_a_duplicate_code(world, as_user, town1):
     )
     assert "组织编码“V0201”已被使用" in response.content.decode()
     assert not Organization.objects.filter(name="另一个村党支部").exists()
+
+
+def test_it_leaves_contact_leaders_to_the_assignments_page(world, as_user, town1):
+    posts = Post.objects.count()
+    response = as_user(town1).post(
+        reverse("organizations:post_add", args=[world.village_e.pk]),
+        {"person": world.people["secretary_e"].pk, "role": "contact_leader", "started_on": "2026-03-01"},
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "请选择列出的岗位；联系领导、第一书记等帮扶力量请在“帮扶力量”页面安排" in page
+    assert reverse("organizations:assignments", args=[world.village_e.pk]) in page
+    assert Post.objects.count() == posts
+    assert not AuditEvent.objects.filter(object_type="organizations.post").exists()
+
+
+def test_it_still_assigns_an_ordinary_post(world, as_user, town1):
+    response = as_user(town1).post(
+        reverse("organizations:post_add", args=[world.village_e.pk]),
+        {"person": world.people["secretary_e"].pk, "role": "organizer", "started_on": "2026-03-01"},
+    )
+    assert response.status_code == 302
+    post = Post.objects.get(organization=world.village_e, role="organizer")
+    assert post.person == world.people["secretary_e"]
+    assert AuditEvent.objects.filter(object_type="organizations.post", object_id=str(post.pk), action="create").exists()

@@ -5,11 +5,10 @@ ERR_OUTSIDE_CAMPAIGN = "组织“{org}”不在整顿工作“{campaign}”的�
 ERR_NOT_PERMITTED_VIEW = "您没有查看整顿对象台账的权限"
 ERR_NOT_PERMITTED_UPLOAD = "您没有上传台账的权限"
 
-# The uploaded file as a whole.
+# The uploaded file as a whole. Its size and repeated or missing columns are
+# worded as for every upload, in core/xlsx_reading.py.
 ERR_NOT_XLSX = "无法读取该文件：请上传 Excel 2007 及以上版本的 .xlsx 文件（可先下载台账，在其中填写）"
 ERR_NO_HEADER = "找不到表头：第一张工作表的前 {rows} 行中应有“后进基层党组织名称”“上级党组织名称”“主要问题”“整改措施”等列"
-ERR_MISSING_HEADERS = "缺少必需的列：{names}"
-ERR_DUPLICATE_HEADER = "列“{name}”出现了不止一次"
 ERR_NO_ROWS = "台账中没有数据行"
 ERR_TOO_MANY_ROWS = "一次最多上传 {limit} 行，请分批上传"
 ERR_OTHER_CAMPAIGN = "该台账下载自另一项整顿工作（“{other}”），与所选整顿工作不一致，未写入任何数据"

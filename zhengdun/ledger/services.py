@@ -23,12 +23,12 @@ from zhengdun.audit.services import record
 from zhengdun.campaigns.models import Campaign
 from zhengdun.cases.services import case_update
 from zhengdun.core.errors import ConflictError, NotPermitted, ServiceError
+from zhengdun.core.xlsx_reading import FileRejected
 from zhengdun.ledger import messages as msg
 from zhengdun.ledger import xlsx
 from zhengdun.ledger.plan import UploadPlan, build_plan
 from zhengdun.ledger.selectors import Ledger, Listing, ledger_for
 from zhengdun.ledger.upload import read_ledger
-from zhengdun.organizations.import_reader import FileRejected
 from zhengdun.organizations.models import Organization
 
 VIEW_PERM = "cases.view_case"

@@ -2,26 +2,21 @@
 
 The header is found by its names within the first rows, so the sheet the
 system exported, or the paper form retyped by a township, both read. The
-size check, header normalization and row-error type are the roster
-import's (organizations/import_reader.py).
+size check, opening the file, finding the header and reading a cell are
+shared with the roster import (core/xlsx_reading.py).
 """
 
 from __future__ import annotations
 
-import io
-import zipfile
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Any
 
-from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
-
+from zhengdun.core.xlsx_reading import FileRejected, Header, RowError, after_header, cell_text, open_workbook
 from zhengdun.ledger import messages as msg
 from zhengdun.ledger.xlsx import META_SHEET
-from zhengdun.organizations.import_reader import FileRejected, RowError, check_size, normalize_header
 
 MAX_ROWS = 5_000
-HEADER_SEARCH_ROWS = 10
 # The ledger's texts are read on paper; anything longer is a paste gone wrong.
 TEXT_MAX = 5_000
 
@@ -33,10 +28,10 @@ COLUMNS: tuple[tuple[str, str, bool], ...] = (
     ("main_problems", "主要问题", True),
     ("measures", "整改措施", True),
 )
-LABELS = {key: header for key, header, _ in COLUMNS}
 # Names found on hand-made copies of the 2014 form.
 ALIASES = {"党组织名称": "name", "上级党组织": "parent", "书记姓名": "secretary_name", "党组织书记": "secretary_name"}
-HEADER_KEYS = {normalize_header(header): key for key, header, _ in COLUMNS} | {normalize_header(k): v for k, v in ALIASES.items()}
+HEADER = Header(COLUMNS, anchors=("name",), no_header=msg.ERR_NO_HEADER, aliases=ALIASES)
+LABELS = HEADER.labels
 # A row counts as data when any of these holds text; a footnote in 序号 does not.
 DATA_KEYS = ("name", "parent", "main_problems", "measures")
 
@@ -69,41 +64,29 @@ class Sheet:
 
 def read_ledger(data: bytes) -> Sheet:
     """Parse the first worksheet. Raises FileRejected when the file is unusable."""
-    check_size(len(data))
-    try:
-        # Formulas are read as formulas (not their cached results) so that they can be refused.
-        workbook = load_workbook(io.BytesIO(data), read_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError):
-        raise FileRejected(msg.ERR_NOT_XLSX) from None
-    try:
-        if not workbook.worksheets:
-            raise FileRejected(msg.ERR_NOT_XLSX)
+    # Formulas are read as formulas (not their cached results) so that they can be refused.
+    with open_workbook(data, not_xlsx=msg.ERR_NOT_XLSX, data_only=False) as workbook:
         sheet = _read_rows(workbook.worksheets[0].iter_rows())
         if META_SHEET in workbook.sheetnames:
             sheet.meta = _read_meta(workbook[META_SHEET].iter_rows(values_only=True))
         return sheet
-    finally:
-        workbook.close()
 
 
 def text(value: Any) -> str:
-    """A cell as the text a person typed: numbers without ".0", CRLF as LF, trimmed."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).replace("\r\n", "\n").replace("\r", "\n").replace("\u3000", " ").strip()
+    """A cell as the text a person typed, with every line break as LF.
+
+    The ledger's texts run over several lines; one kind of line break keeps
+    what is stored, and what it is compared with, the same whichever editor
+    wrote the cell.
+    """
+    return cell_text(value).replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _read_rows(lines: Any) -> Sheet:
     sheet = Sheet()
-    columns: dict[str, int] | None = None
-    for number, line in enumerate(lines, start=1):
-        if columns is None:
-            if number > HEADER_SEARCH_ROWS:
-                break
-            columns = _header(tuple(cell.value for cell in line), number)
-            continue
+    # Lines of cells, not values: a formula is told by its cell's data type.
+    columns, body = after_header(lines, HEADER, value=attrgetter("value"))
+    for number, line in body:
         found = {key: line[index] for key, index in columns.items() if index < len(line)}
         cells = {key: text(cell.value) for key, cell in found.items()}
         if not any(cells.get(key) for key in DATA_KEYS):
@@ -117,29 +100,9 @@ def _read_rows(lines: Any) -> Sheet:
             if cell.data_type in ("f", "e"):
                 sheet.errors.append(RowError(number, msg.ERR_FORMULA.format(label=LABELS[key])))
         sheet.rows.append(row)
-    if columns is None:
-        raise FileRejected(msg.ERR_NO_HEADER.format(rows=HEADER_SEARCH_ROWS))
     if not sheet.rows:
         raise FileRejected(msg.ERR_NO_ROWS)
     return sheet
-
-
-def _header(values: tuple[Any, ...], number: int) -> dict[str, int] | None:
-    """Column index per field, or None when this line is not the header."""
-    columns: dict[str, int] = {}
-    for index, value in enumerate(values):
-        key = HEADER_KEYS.get(normalize_header(value))
-        if key is None:
-            continue
-        if key in columns:
-            raise FileRejected(str(RowError(number, msg.ERR_DUPLICATE_HEADER.format(name=LABELS[key]))))
-        columns[key] = index
-    if "name" not in columns:
-        return None
-    missing = [header for key, header, required in COLUMNS if required and key not in columns]
-    if missing:
-        raise FileRejected(str(RowError(number, msg.ERR_MISSING_HEADERS.format(names="、".join(missing)))))
-    return columns
 
 
 def _check(row: SheetRow, errors: list[RowError]) -> None:

@@ -16,12 +16,12 @@ from zhengdun.campaigns.models import Campaign
 from zhengdun.campaigns.selectors import campaign_list
 from zhengdun.core.errors import ServiceError
 from zhengdun.core.scoping import get_object_or_404
+from zhengdun.core.xlsx_reading import check_size
 from zhengdun.ledger import messages as msg
 from zhengdun.ledger import services, store
 from zhengdun.ledger.forms import UploadForm
 from zhengdun.ledger.plan import UploadPlan
 from zhengdun.ledger.selectors import Listing, default_unit, ledger_for, unit_choices
-from zhengdun.organizations.import_reader import check_size
 from zhengdun.organizations.models import Organization
 
 

@@ -1,8 +1,13 @@
 from django import forms
 
 from zhengdun.core.forms import StyledForm
+from zhengdun.organizations.assignment_checks import ASSIGNMENT_ROLES
 from zhengdun.organizations.choices import PostRole
 from zhengdun.organizations.models import Organization, Person
+
+# ASSIGNMENT_ROLES go through the 帮扶力量 page and its checks (assignments.py); this form offers the rest.
+POST_ROLES = [(value, label) for value, label in PostRole.choices if value not in ASSIGNMENT_ROLES]
+ERR_ASSIGNMENT_ROLE = "请选择列出的岗位；联系领导、第一书记等帮扶力量请在“帮扶力量”页面安排"
 
 
 class OrganizationForm(StyledForm, forms.ModelForm):
@@ -26,7 +31,7 @@ class PersonForm(StyledForm, forms.ModelForm):
 
 class PostForm(StyledForm, forms.Form):
     person = forms.ModelChoiceField(label="人员", queryset=Person.objects.none())
-    role = forms.ChoiceField(label="岗位", choices=PostRole.choices)
+    role = forms.ChoiceField(label="岗位", choices=POST_ROLES, error_messages={"invalid_choice": ERR_ASSIGNMENT_ROLE})
     started_on = forms.DateField(label="任职起始", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     note = forms.CharField(label="备注", max_length=200, required=False)
 

@@ -12,8 +12,9 @@ from typing import Any
 from django.db.models import Q
 
 from zhengdun.core.scoping import scope_for
+from zhengdun.core.xlsx_reading import RowError
 from zhengdun.organizations import import_messages as msg
-from zhengdun.organizations.import_reader import RosterRow, RowError
+from zhengdun.organizations.import_reader import RosterRow
 from zhengdun.organizations.models import Organization
 
 TOP_LEVEL = "（顶级）"

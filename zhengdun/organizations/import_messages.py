@@ -2,12 +2,10 @@
 
 from zhengdun.organizations.services import ERR_DUPLICATE_NAME
 
-# The file as a whole.
-ERR_TOO_LARGE = "文件过大：导入文件不能超过 {limit}"
+# The file as a whole. Its size and repeated or missing columns are worded as
+# for every upload, in core/xlsx_reading.py.
 ERR_NOT_XLSX = "无法读取该文件：请上传 Excel 2007 及以上版本的 .xlsx 文件（可下载导入模板填写）"
 ERR_NO_HEADER = "找不到表头：第一张工作表的前 {rows} 行中应有“组织编码”“组织名称”“上级组织”等列"
-ERR_MISSING_HEADERS = "缺少必需的列：{names}"
-ERR_DUPLICATE_HEADER = "列“{name}”出现了不止一次"
 ERR_NO_ROWS = "文件中没有要导入的数据行"
 ERR_TOO_MANY_ROWS = "一次最多导入 {limit} 行，请分批导入"
 ERR_YEAR = "年度应在 {low} 至 {high} 之间"

@@ -14,9 +14,10 @@ from typing import Any
 
 from django.utils import timezone
 
+from zhengdun.core.xlsx_reading import RowError
 from zhengdun.organizations.choices import Domain, Kind, Level, PostRole
 from zhengdun.organizations.import_checks import Checked
-from zhengdun.organizations.import_reader import COUNT_FIELDS, LABELS, RosterRow, RowError
+from zhengdun.organizations.import_reader import COUNT_FIELDS, LABELS, RosterRow
 from zhengdun.organizations.models import EconomyRecord, Organization, Person, Post
 
 CREATE, UPDATE, UNCHANGED = "create", "update", "unchanged"

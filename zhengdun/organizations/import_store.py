@@ -1,24 +1,17 @@
-"""Uploaded rosters waiting for confirmation, kept under UPLOAD_DIR per user.
+"""Uploaded rosters waiting for confirmation; core/uploads.py keeps the files.
 
-The preview stores the file under a random token in the uploader's own
-folder; only that user can confirm it, and the confirm step reads the file
-again rather than trusting anything sent back by the browser.
+Beside the file it keeps the year the preview was made for, so confirming
+imports the income into the year that was shown.
 """
 
 from __future__ import annotations
 
-import json
-import re
-import secrets
-import time
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings
+from zhengdun.core.uploads import UploadStore
 
-TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
-KEEP_SECONDS = 24 * 3600
+_STORE = UploadStore("org_import")
 
 
 @dataclass(frozen=True)
@@ -29,41 +22,16 @@ class StoredUpload:
     year: int
 
 
-def _folder(user: Any) -> Path:
-    return Path(settings.UPLOAD_DIR) / "org_import" / str(user.pk)
-
-
 def save(user: Any, *, data: bytes, file_name: str, year: int) -> str:
-    folder = _folder(user)
-    folder.mkdir(parents=True, exist_ok=True)
-    _sweep(folder)
-    token = secrets.token_urlsafe(24)
-    (folder / f"{token}.xlsx").write_bytes(data)
-    (folder / f"{token}.json").write_text(json.dumps({"file_name": file_name, "year": year}, ensure_ascii=False))
-    return token
+    return _STORE.save(user, data=data, meta={"file_name": file_name, "year": year})
 
 
 def load(user: Any, token: str) -> StoredUpload | None:
-    if not TOKEN_RE.match(token or ""):
+    stored = _STORE.load(user, token)
+    if stored is None:
         return None
-    folder = _folder(user)
-    data_file, meta_file = folder / f"{token}.xlsx", folder / f"{token}.json"
-    if not data_file.is_file() or not meta_file.is_file():
-        return None
-    meta = json.loads(meta_file.read_text())
-    return StoredUpload(token=token, data=data_file.read_bytes(), file_name=meta["file_name"], year=int(meta["year"]))
+    return StoredUpload(token=stored.token, data=stored.data, file_name=stored.meta["file_name"], year=int(stored.meta["year"]))
 
 
 def discard(user: Any, token: str) -> None:
-    if not TOKEN_RE.match(token or ""):
-        return
-    for suffix in (".xlsx", ".json"):
-        (_folder(user) / f"{token}{suffix}").unlink(missing_ok=True)
-
-
-def _sweep(folder: Path) -> None:
-    """Previews nobody confirmed are dropped after a day."""
-    cutoff = time.time() - KEEP_SECONDS
-    for path in folder.iterdir():
-        if path.is_file() and path.stat().st_mtime < cutoff:
-            path.unlink(missing_ok=True)
+    _STORE.discard(user, token)

@@ -13,10 +13,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from zhengdun.core.errors import ServiceError
 from zhengdun.core.forms import StyledForm
+from zhengdun.core.xlsx_reading import check_size
 from zhengdun.organizations import import_messages as msg
 from zhengdun.organizations import import_store
 from zhengdun.organizations.import_plan import ImportPlan
-from zhengdun.organizations.import_reader import check_size
 from zhengdun.organizations.import_template import TEMPLATE_FILE_NAME, build_template
 from zhengdun.organizations.importer import (
     IMPORT_PERM,

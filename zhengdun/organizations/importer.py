@@ -28,11 +28,12 @@ from django.utils import timezone
 from zhengdun.audit.models import Action
 from zhengdun.audit.services import record
 from zhengdun.core.errors import NotPermitted, ServiceError
+from zhengdun.core.xlsx_reading import RowError
 from zhengdun.organizations import import_messages as msg
 from zhengdun.organizations import services
 from zhengdun.organizations.choices import PostRole
 from zhengdun.organizations.import_plan import ImportPlan, RowPlan, build_plan
-from zhengdun.organizations.import_reader import RowError, read_roster
+from zhengdun.organizations.import_reader import read_roster
 from zhengdun.organizations.models import Organization
 
 IMPORT_PERM = "organizations.import_organizations"

@@ -11,6 +11,7 @@ from zhengdun.core.errors import ServiceError
 from zhengdun.core.http import paginate, querystring_without_page
 from zhengdun.core.scoping import get_object_or_404, restrict
 from zhengdun.organizations import selectors, services
+from zhengdun.organizations.assignment_checks import ASSIGNMENT_ROLES
 from zhengdun.organizations.choices import Domain, Level
 from zhengdun.organizations.forms import EconomyForm, EndPostForm, MoveForm, OrganizationForm, PersonForm, PostForm
 from zhengdun.organizations.models import EconomyRecord, Organization, Person, Post
@@ -196,7 +197,9 @@ def post_add(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "已安排任职")
             return redirect("organizations:detail", org.pk)
-    return render(request, "organizations/form.html", {"form": form, "title": f"为“{org.name}”安排任职"})
+    assignment_roles = "、".join(role.label for role in ASSIGNMENT_ROLES)
+    context = {"form": form, "org": org, "assignment_roles": assignment_roles, "title": f"为“{org.name}”安排任职"}
+    return render(request, "organizations/post_add.html", context)
 
 
 @login_required

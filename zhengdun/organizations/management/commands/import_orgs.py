@@ -11,9 +11,9 @@ from zhengdun.accounts.models import User
 from zhengdun.core import context
 from zhengdun.core.errors import ServiceError
 from zhengdun.core.system import SYSTEM
+from zhengdun.core.xlsx_reading import check_size
 from zhengdun.organizations import import_messages as msg
 from zhengdun.organizations.import_plan import ImportPlan
-from zhengdun.organizations.import_reader import check_size
 from zhengdun.organizations.importer import ImportRejected, default_year, import_roster, preview_roster
 
 
