@@ -14,6 +14,8 @@ urlpatterns = [
     path("campaigns/", include("zhengdun.campaigns.urls")),
     path("cases/", include("zhengdun.cases.urls")),
     path("screening/", include("zhengdun.screening.urls")),
+    path("plans/", include("zhengdun.plans.urls")),
+    path("p/", include("zhengdun.plans.public_urls")),
     path("audit/", include("zhengdun.audit.urls")),
     path("ledger/", include("zhengdun.ledger.urls")),
     path("api/v1/", api.urls),

@@ -38,6 +38,9 @@ class ApiClient:
     def put(self, path: str, body: Any = None) -> Any:
         return self._call("put", path, body)
 
+    def delete(self, path: str, body: Any = None) -> Any:
+        return self._call("delete", path, body)
+
 
 @pytest.fixture
 def api_as(world: Any) -> Callable[[User], ApiClient]:

@@ -1,5 +1,6 @@
 import pytest
 
+from tests.plans_support import approved_plan
 from zhengdun.audit.models import AuditEvent
 from zhengdun.cases import services
 from zhengdun.cases.models import Case, CaseEvent
@@ -160,7 +161,10 @@ def test_it_refuses_a_low_satisfaction_at_acceptance(world, case_e, api_as, town
         ("start", town1, {}),
         ("request_acceptance", town1, {"note": "已完成整改"}),
     ]:
-        case = services.case_transition(case=case, action=action, actor=actor, **extra)
+        if action == "approve_plan":
+            approved_plan(case, county=county, town=town1)
+        else:
+            case = services.case_transition(case=case, action=action, actor=actor, **extra)
     response = api_as(county).post(
         f"/cases/{case.pk}/transitions", {"action": "pass", "version": case.version, "note": "测评", "satisfaction": "65%"}
     )
@@ -171,6 +175,17 @@ def test_it_refuses_a_low_satisfaction_at_acceptance(world, case_e, api_as, town
     )
     assert response.status_code == 200
     assert response.json()["state"] == "delisted" and response.json()["last_satisfaction"] == "0.865"
+
+
+def test_it_refuses_to_approve_a_case_without_an_approved_plan(world, case_e, api_as, town1, county):
+    case = services.case_transition(case=case_e, action="propose", actor=town1)
+    case = services.case_transition(case=case, action="identify", actor=county)
+    response = api_as(county).post(f"/cases/{case.pk}/transitions", {"action": "approve_plan", "version": case.version})
+    assert response.status_code == 400
+    assert response.json()["detail"] == services.ERR_PLAN_NOT_APPROVED
+    case.refresh_from_db()
+    assert case.state == CaseState.IDENTIFIED and case.version == 3
+    assert not CaseEvent.objects.filter(case=case, action="approve_plan").exists()
 
 
 def test_it_updates_ledger_fields_with_the_version(world, case_e, api_as, town1):

@@ -1,6 +1,7 @@
 import pytest
 
 from tests.browser.conftest import login
+from tests.plans_support import approved_plan
 from zhengdun.cases.models import Case
 from zhengdun.cases.states import CaseState
 
@@ -29,6 +30,10 @@ def test_it_walks_a_case_from_screening_to_delisting(page, world, campaign, live
     login(page, "county")
     page.goto(case_url)
     _do(page, "认定备案", filed_on="2026-03-16")
+    # The case is approved on the case page only with a plan the county has approved.
+    case = Case.objects.get(organization=world.village_e)
+    approved_plan(case, county=world.county, town=world.town1, move_case=False)
+    page.reload()
     _do(page, "批准整顿方案")
     _do(page, "开始整顿")
     _do(page, "申请验收", note="整改任务全部完成")

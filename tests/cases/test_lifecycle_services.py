@@ -1,5 +1,6 @@
 import pytest
 
+from tests.plans_support import approved_plan
 from zhengdun.audit.models import AuditEvent
 from zhengdun.cases import services
 from zhengdun.cases.models import Case, CaseEvent
@@ -17,7 +18,11 @@ def walk_to(case, county, town1, until):
         ("pass", county, {"note": "验收合格", "satisfaction": "86.5"}),
     ]
     for action, actor, extra in steps:
-        case = services.case_transition(case=case, action=action, actor=actor, **extra)
+        if action == "approve_plan":
+            # The county's approval of the plan takes the case's step.
+            approved_plan(case, county=county, town=town1)
+        else:
+            case = services.case_transition(case=case, action=action, actor=actor, **extra)
         if case.state == until:
             break
     return case
@@ -120,3 +125,25 @@ def test_it_hides_organizations_outside_the_subtree_from_services(world, campaig
     with pytest.raises(Http404):
         services.case_open(campaign=campaign, organization=world.village_e, actor=town2)
     assert not Case.objects.exists()
+
+
+def test_it_refuses_to_approve_a_case_without_an_approved_plan(world, campaign, town1, county):
+    case = services.case_open(campaign=campaign, organization=world.village_e, actor=town1)
+    case = walk_to(case, county, town1, CaseState.IDENTIFIED)
+    with pytest.raises(ServiceError) as exc:
+        services.case_transition(case=case, action="approve_plan", actor=county)
+    assert exc.value.message == services.ERR_PLAN_NOT_APPROVED
+    case.refresh_from_db()
+    assert case.state == CaseState.IDENTIFIED and case.version == 3
+    assert not CaseEvent.objects.filter(case=case, action="approve_plan").exists()
+    assert not AuditEvent.objects.filter(
+        object_type="cases.case", object_id=str(case.pk), note__startswith="批准整顿方案"
+    ).exists()
+
+
+def test_it_approves_a_case_whose_plan_the_county_approved(world, campaign, town1, county):
+    case = services.case_open(campaign=campaign, organization=world.village_e, actor=town1)
+    case = walk_to(case, county, town1, CaseState.IDENTIFIED)
+    approved_plan(case, county=county, town=town1, move_case=False)
+    case = services.case_transition(case=case, action="approve_plan", actor=county)
+    assert case.state == CaseState.PLAN_APPROVED

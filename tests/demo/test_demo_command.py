@@ -21,6 +21,7 @@ from zhengdun.core.demo.plan import make_plan
 from zhengdun.core.scoping import scope_for
 from zhengdun.organizations.choices import Level, PostRole
 from zhengdun.organizations.models import EconomyRecord, Organization, Person, Post
+from zhengdun.plans.models import Plan, PlanStatus, Task
 
 PASSWORD = "Zhengdun@2026"
 SMALL = {"townships": 3, "villages_per_township": 4}
@@ -32,7 +33,7 @@ USERS = {
     "leader1": Role.CONTACT_LEADER,
     "inspector1": Role.INSPECTOR,
 }
-MODELS = (Organization, Person, Post, EconomyRecord, User, Campaign, Case, CaseEvent)
+MODELS = (Organization, Person, Post, EconomyRecord, User, Campaign, Case, CaseEvent, Plan, Task)
 
 
 def demo(**options: Any) -> str:
@@ -131,6 +132,21 @@ def test_it_walks_the_cases_through_the_services_as_the_demo_accounts(small: str
         ("start", "town1"),
     ]
     assert AuditEvent.objects.filter(object_type="cases.case", action="transition", actor_name="town2").exists()
+
+
+def test_every_case_past_identification_has_its_plan_approved_by_the_county(small: str) -> None:
+    past = Case.objects.exclude(state__in=[CaseState.SCREENED, CaseState.PROPOSED, CaseState.IDENTIFIED])
+    assert past.exists()
+    for case in past.select_related("plan__approved_version"):
+        plan = case.plan
+        assert plan.status == PlanStatus.APPROVED and plan.approved_version is not None
+        assert 2 <= plan.tasks.count() <= 4
+        campaign = case.campaign
+        assert not plan.tasks.filter(deadline__year__lt=campaign.start_year).exists()
+        assert not plan.tasks.filter(deadline__year__gt=campaign.end_year).exists()
+        levels = list(plan.reviews.values_list("level", "reviewer__username"))
+        assert levels[-1] == ("county", "county") and levels[0][0] == "township"
+    assert not Plan.objects.filter(case__state__in=[CaseState.SCREENED, CaseState.PROPOSED]).exists()
 
 
 def test_running_twice_creates_nothing_more(small: str) -> None:

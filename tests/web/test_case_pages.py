@@ -1,8 +1,11 @@
 from django.urls import reverse
 
-from zhengdun.cases.models import Case
-from zhengdun.cases.services import case_open, case_transition
+from tests.plans_support import approved_plan
+from zhengdun.cases.forms import TransitionForm
+from zhengdun.cases.models import Case, CaseEvent
+from zhengdun.cases.services import ERR_PLAN_NOT_APPROVED, case_open, case_transition
 from zhengdun.cases.states import CaseState
+from zhengdun.cases.transitions import BY_ACTION
 
 
 def _post(client, case, action, **data):
@@ -18,7 +21,7 @@ def test_it_walks_a_case_to_delisting_through_the_pages(world, campaign, as_user
     assert response.status_code == 302
     assert _post(t, case, "propose").status_code == 302
     assert _post(c, case, "identify", filed_on="2026-03-16").status_code == 302
-    assert _post(c, case, "approve_plan").status_code == 302
+    approved_plan(case, county=county, town=town1)
     assert _post(t, case, "start").status_code == 302
     assert _post(t, case, "request_acceptance", note="整改完成").status_code == 302
     assert _post(c, case, "pass", note="验收合格", satisfaction="88").status_code == 302
@@ -26,6 +29,42 @@ def test_it_walks_a_case_to_delisting_through_the_pages(world, campaign, as_user
     assert case.state == CaseState.DELISTED
     page = c.get(reverse("cases:detail", args=[case.pk])).content.decode()
     assert "已销号" in page and "验收合格" in page
+
+
+def _identified(world, campaign, town1, county):
+    case = case_open(campaign=campaign, organization=world.village_e, actor=town1)
+    case = case_transition(case=case, action="propose", actor=town1)
+    return case_transition(case=case, action="identify", actor=county, filed_on="2026-03-16")
+
+
+def test_it_points_to_the_plan_instead_of_approving_a_case_without_one(world, campaign, as_user, town1, county):
+    case = _identified(world, campaign, town1, county)
+    page = as_user(county).get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert reverse("cases:transition", args=[case.pk, "approve_plan"]) not in page
+    assert "去审核整顿方案" in page and reverse("plans:for_case", args=[case.pk]) in page
+
+
+def test_it_offers_approval_once_the_plan_is_approved(world, campaign, as_user, town1, county):
+    case = _identified(world, campaign, town1, county)
+    approved_plan(case, county=county, town=town1, move_case=False)
+    page = as_user(county).get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert reverse("cases:transition", args=[case.pk, "approve_plan"]) in page
+    assert "去审核整顿方案" not in page
+
+
+def test_it_refuses_the_approval_page_for_a_case_without_an_approved_plan(world, campaign, as_user, town1, county):
+    case = _identified(world, campaign, town1, county)
+    response = _post(as_user(county), case, "approve_plan")
+    assert response.status_code == 400
+    assert ERR_PLAN_NOT_APPROVED in response.content.decode()
+    case.refresh_from_db()
+    assert case.state == CaseState.IDENTIFIED
+    assert not CaseEvent.objects.filter(case=case, action="approve_plan").exists()
+
+
+def test_the_approval_form_asks_for_no_plan_field():
+    form = TransitionForm(rule=BY_ACTION["approve_plan"], initial={"version": 1})
+    assert set(form.fields) == {"version", "note"}
 
 
 def test_it_shows_why_a_transition_was_refused(world, campaign, as_user, town1, county):

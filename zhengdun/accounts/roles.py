@@ -83,6 +83,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "plans.publish_plan",
         "plans.answer_comment",
         "plans.decide_extension",
+        # Seed 003: the sub-district's secretary does the 四必审 of its communities.
+        "plans.check_four_reviews",
     ]
     + PLAN_WORK,
     Role.BRANCH_OPERATOR: VIEW + PLAN_WORK,

@@ -32,6 +32,7 @@ ERR_SATISFACTION_LOW = "群众满意度 {rate}% 低于本次整顿工作的合�
 ERR_CAMPAIGN_CLOSED = "该整顿工作已结束，不能再列入组织"
 ERR_KEY_NEEDS_LEADER = "重点整顿对象须先明确联系领导，请先在“帮扶力量”中安排联系领导"
 ERR_DYNAMIC_STATE = "该组织在本次整顿工作中的状态为“{state}”，不能动态增补"
+ERR_PLAN_NOT_APPROVED = "整顿方案尚未经县级审批通过，不能批准；请在“整顿方案”中完成审核"
 DYNAMIC_NOTE = "动态增补"
 
 
@@ -98,9 +99,19 @@ def _check_supplied(case: Case, rule: Transition, note: str, supplied: dict[str,
     if rule.action == "identify" and updates.get("is_key", case.is_key) and case.campaign.key_requires_contact_leader:
         if not has_active_contact_leader(case.organization_id):
             raise ServiceError(ERR_KEY_NEEDS_LEADER)
+    if "approved_plan" in rule.requires and not has_approved_plan(case):
+        raise ServiceError(ERR_PLAN_NOT_APPROVED)
     if rule.target == CaseState.DELISTED:
         updates["delisted_on"] = timezone.localdate()
     return updates
+
+
+def has_approved_plan(case: Case) -> bool:
+    """Whether the county has approved a version of the case's plan."""
+    # Imported here: the plans app builds on the cases app, not the other way round.
+    from zhengdun.plans.models import Plan
+
+    return Plan.objects.filter(case_id=case.pk, approved_version__isnull=False).exists()
 
 
 def _previous_state(case: Case) -> str:

@@ -27,7 +27,8 @@ class Transition:
     target: S | None
     permission: str
     note_required: bool = False
-    # Extra fields the step must be given, e.g. "satisfaction" for acceptance.
+    # What the step must be given or find, e.g. "satisfaction" for acceptance,
+    # "approved_plan" for a plan the county has approved.
     requires: tuple[str, ...] = field(default_factory=tuple)
 
     @property
@@ -39,7 +40,16 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition("propose", "提出拟定", (S.SCREENED,), S.PROPOSED, "cases.propose_case"),
     Transition("identify", "认定备案", (S.PROPOSED,), S.IDENTIFIED, "cases.identify_case", requires=("filed_on",)),
     Transition("return", "退回", (S.PROPOSED,), S.SCREENED, "cases.identify_case", note_required=True),
-    Transition("approve_plan", "批准整顿方案", (S.IDENTIFIED,), S.PLAN_APPROVED, "cases.approve_plan"),
+    # The plan's county approval takes this step itself (plans.services.plan_review);
+    # offered elsewhere, it still needs a plan the county has approved.
+    Transition(
+        "approve_plan",
+        "批准整顿方案",
+        (S.IDENTIFIED,),
+        S.PLAN_APPROVED,
+        "cases.approve_plan",
+        requires=("approved_plan",),
+    ),
     Transition("start", "开始整顿", (S.PLAN_APPROVED,), S.RECTIFYING, "cases.manage_rectification"),
     Transition(
         "request_acceptance",

@@ -68,12 +68,18 @@ def open_case(request: HttpRequest, campaign_pk: int) -> HttpResponse:
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     case = get_object_or_404(Case.objects.select_related("organization", "organization__parent", "campaign"), request.user, pk=pk)
     actions = [t for t in available_from(case.state) if request.user.has_perm(t.permission)]
+    # Approving the case needs the county's approval of its plan; until then the
+    # way forward is the plan's own review, so the page points there instead.
+    plan_pending = any("approved_plan" in t.requires for t in actions) and not services.has_approved_plan(case)
+    if plan_pending:
+        actions = [t for t in actions if "approved_plan" not in t.requires]
     ledger_form = CaseLedgerForm(
         initial={"version": case.version, "is_key": case.is_key, "main_problems": case.main_problems, "measures": case.measures}
     )
     context = {
         "case": case,
         "actions": actions,
+        "plan_pending": plan_pending,
         "timeline": case_events(request.user, case),
         "ledger_form": ledger_form,
         "events": events_for_object(request.user, case)[:20],

@@ -1,13 +1,15 @@
 """The demo campaign and its cases, made through the services.
 
-Going through campaign_create_from_template, case_open and case_transition
-(as the county and township accounts, under `acting_as`) gives every case
-the same events and audit rows a real one would have, and proves that the
-demo accounts can do what the demo shows them doing.
+Going through campaign_create_from_template, case_open, case_transition and,
+for "批准整顿方案", the plan services (case_plans.py), as the county and
+township accounts under `acting_as`, gives every case the same events and
+audit rows a real one would have, and proves that the demo accounts can do
+what the demo shows them doing.
 """
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -20,6 +22,7 @@ from zhengdun.cases.services import case_open, case_transition, case_update
 from zhengdun.cases.states import CaseState as S
 from zhengdun.core.context import acting_as
 from zhengdun.core.demo import names
+from zhengdun.core.demo.case_plans import approve_through_plan
 from zhengdun.core.demo.plan import CaseSpec, DemoError, DemoPlan
 from zhengdun.core.scoping import scope_for
 from zhengdun.organizations.models import Organization
@@ -82,12 +85,12 @@ def ensure_campaign_and_cases(plan: DemoPlan, orgs: dict[str, Organization], use
             continue
         town_user = township_users.get(spec.township)
         local = town_user if _fit(town_user, org, "cases.add_case") else county
-        _walk(campaign, org, spec, local=local, county=county)
+        _walk(campaign, org, spec, local=local, county=county, today=plan.today)
         opened += 1
     return CasesOutcome(campaign, created, opened)
 
 
-def _walk(campaign: Campaign, org: Organization, spec: CaseSpec, *, local: User, county: User) -> Case:
+def _walk(campaign: Campaign, org: Organization, spec: CaseSpec, *, local: User, county: User, today: datetime.date) -> Case:
     case = _as(local, case_open, campaign=campaign, organization=org, is_key=spec.is_key, note="排查列入整顿对象名单")
     case = _as(
         local,
@@ -101,6 +104,10 @@ def _walk(campaign: Campaign, org: Organization, spec: CaseSpec, *, local: User,
     order = [S.SCREENED] + [state for state, *_ in ROAD]
     for _state, action, who, note in ROAD[: order.index(spec.state)]:
         actor = county if who == "county" else local
+        if action == "approve_plan":
+            # The case is approved through its plan: the county's approval takes the step.
+            case = approve_through_plan(case, spec, local=local, county=county, today=today, note=note)
+            continue
         extra: dict[str, Any] = {}
         if action == "pass":
             # A believable rate above the 70% line, fixed by the organization code.

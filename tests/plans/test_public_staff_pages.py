@@ -1,0 +1,142 @@
+"""The staff side of the notice: 公示与意见 per plan, the comment inbox, the Word download."""
+
+from __future__ import annotations
+
+import datetime
+import io
+
+import docx
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.plans.notice_support import approved_plan, comment_on
+from zhengdun.audit.models import Action, AuditEvent
+from zhengdun.plans import public
+from zhengdun.plans.models import CommentStatus, Plan, PublicComment
+
+
+@pytest.fixture
+def plan(world, campaign):
+    return approved_plan(campaign, world.village_e)
+
+
+@pytest.fixture
+def on_notice(world, campaign):
+    return approved_plan(campaign, world.village_e, published=True)
+
+
+def test_it_shows_the_notice_page_with_link_and_qr(on_notice, as_user, town1):
+    comment_on(on_notice, body="建议<b>公开</b>账目", contact="13812345678")
+    html = as_user(town1).get(reverse("plans:notice", args=[on_notice.pk])).content.decode()
+    assert "公示中" in html and f"http://testserver/p/{on_notice.public_token}/" in html
+    assert f"/p/{on_notice.public_token}/qr.svg" in html
+    assert "建议&lt;b&gt;公开&lt;/b&gt;账目" in html and "13812345678" in html
+    assert "撤回公示" in html and "答复" in html
+    assert f'value="{on_notice.notice_starts_on:%Y-%m-%d}"' in html  # a date input reads ISO dates only
+
+
+def test_it_masks_the_contact_for_readers_without_the_right(on_notice, as_user, branch1):
+    comment_on(on_notice, contact="13812345678")
+    html = as_user(branch1).get(reverse("plans:notice", args=[on_notice.pk])).content.decode()
+    assert "138****5678" in html and "13812345678" not in html
+    assert "撤回公示" not in html and 'name="answer"' not in html
+
+
+def test_it_publishes_from_the_page(plan, as_user, town1):
+    response = as_user(town1).post(reverse("plans:publish", args=[plan.pk]), {"starts_on": "2026-04-01"}, follow=True)
+    assert "已公示，公示期 2026-04-01 至 2026-04-07" in response.content.decode()
+    plan.refresh_from_db()
+    assert plan.published_at is not None and plan.notice_ends_on == datetime.date(2026, 4, 7)
+
+
+def test_it_says_why_publishing_is_refused(plan, as_user, town1):
+    url = reverse("plans:publish", args=[plan.pk])
+    response = as_user(town1).post(url, {"starts_on": "2026-04-10", "ends_on": "2026-04-01"}, follow=True)
+    assert public.ERR_END_BEFORE_START in response.content.decode()
+    assert Plan.objects.get(pk=plan.pk).published_at is None
+
+
+def test_it_refuses_publishing_to_a_branch_operator(plan, as_user, branch1):
+    assert as_user(branch1).post(reverse("plans:publish", args=[plan.pk]), {"starts_on": "2026-04-01"}).status_code == 403
+    assert Plan.objects.get(pk=plan.pk).published_at is None
+
+
+def test_it_unpublishes_from_the_page(on_notice, as_user, town1):
+    response = as_user(town1).post(reverse("plans:unpublish", args=[on_notice.pk]), follow=True)
+    assert "已撤回公示" in response.content.decode()
+    assert Plan.objects.get(pk=on_notice.pk).published_at is None
+
+
+def test_it_answers_and_hides_from_the_page(on_notice, as_user, town1):
+    comment = comment_on(on_notice)
+    client = as_user(town1)
+    client.post(reverse("plans:comment_answer", args=[comment.pk]), {"answer": "已采纳", "show_publicly": "on"})
+    comment.refresh_from_db()
+    assert comment.status == CommentStatus.ANSWERED and comment.show_publicly and comment.answered_by == town1
+    response = client.post(reverse("plans:comment_answer", args=[comment.pk]), {"answer": ""}, follow=True)
+    assert public.ERR_ANSWER_EMPTY in response.content.decode()
+    assert PublicComment.objects.get(pk=comment.pk).answer == "已采纳"
+    client.post(reverse("plans:comment_hide", args=[comment.pk]))
+    assert PublicComment.objects.get(pk=comment.pk).status == CommentStatus.HIDDEN
+
+
+def test_it_answers_404_to_another_township(on_notice, as_user, town2):
+    comment = comment_on(on_notice)
+    client = as_user(town2)
+    assert client.get(reverse("plans:notice", args=[on_notice.pk])).status_code == 404
+    assert client.get(reverse("plans:docx", args=[on_notice.pk])).status_code == 404
+    assert client.post(reverse("plans:publish", args=[on_notice.pk]), {"starts_on": "2026-04-01"}).status_code == 404
+    assert client.post(reverse("plans:unpublish", args=[on_notice.pk])).status_code == 404
+    assert client.post(reverse("plans:comment_answer", args=[comment.pk]), {"answer": "好"}).status_code == 404
+    assert client.post(reverse("plans:comment_hide", args=[comment.pk])).status_code == 404
+    assert PublicComment.objects.get(pk=comment.pk).status == CommentStatus.NEW
+    assert "建议增加村务公开" not in client.get(reverse("plans:comments")).content.decode()
+
+
+def test_it_lists_comments_across_the_subtree_with_a_status_filter(world, campaign, on_notice, as_user, town1):
+    comment_on(on_notice, body="待答复的一条意见")
+    comment_on(on_notice, body="已答复的一条意见", status=CommentStatus.ANSWERED, answer="好")
+    other = approved_plan(campaign, world.village_n, published=True)
+    comment_on(other, body="河口镇的意见")
+    client = as_user(town1)
+    html = client.get(reverse("plans:comments")).content.decode()
+    assert "待答复的一条意见" in html and "已答复的一条意见" in html and "河口镇的意见" not in html
+    html = client.get(reverse("plans:comments"), {"status": "new"}).content.decode()
+    assert "待答复的一条意见" in html and "已答复的一条意见" not in html
+
+
+def test_it_lists_comments_in_a_fixed_number_of_queries(
+    world, campaign, on_notice, as_user, county, django_assert_max_num_queries
+):
+    client = as_user(county)
+    client.get(reverse("plans:comments"))  # warm the session and permission caches
+    for i in range(3):
+        comment_on(on_notice, body=f"第 {i} 条意见", status=CommentStatus.ANSWERED, answer="好", answered_by=county)
+    with django_assert_max_num_queries(10) as few:
+        client.get(reverse("plans:comments"))
+    other = approved_plan(campaign, world.village_n, published=True)
+    for i in range(10):
+        comment_on(other, body=f"又一条意见 {i}", status=CommentStatus.ANSWERED, answer="好", answered_by=county)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(reverse("plans:comments"))
+
+
+def test_it_downloads_the_plan_as_word_with_a_chinese_name(plan, as_user, branch1):
+    response = as_user(branch1).get(reverse("plans:docx", args=[plan.pk]))
+    assert response.status_code == 200
+    assert "filename*=utf-8''" in response["Content-Disposition"]
+    assert "%E5%85%B3%E4%BA%8E" in response["Content-Disposition"]  # 关于
+    document = docx.Document(io.BytesIO(b"".join(response.streaming_content)))
+    assert document.paragraphs[0].text == plan.title
+    # Names and duties only, no phones: the download is not logged as an export.
+    assert not AuditEvent.objects.filter(action=Action.EXPORT).exists()
+
+
+def test_it_downloads_a_stored_version(plan, as_user, town1):
+    Plan.objects.filter(pk=plan.pk).update(title="改过的标题", updated_at=timezone.now())
+    response = as_user(town1).get(reverse("plans:docx", args=[plan.pk]), {"version": 1})
+    document = docx.Document(io.BytesIO(b"".join(response.streaming_content)))
+    assert document.paragraphs[0].text.startswith("关于东关村党支部")
+    assert "%EF%BC%88%E7%AC%AC1%E7%89%88%EF%BC%89" in response["Content-Disposition"]  # （第1版）
+    assert as_user(town1).get(reverse("plans:docx", args=[plan.pk]), {"version": 9}).status_code == 404

@@ -1,0 +1,217 @@
+"""Request and response bodies of the plan routes (api/plans.py)."""
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from ninja import Field, Schema
+
+from zhengdun.api.common import Ref
+from zhengdun.plans.models import SECTIONS, Plan, PlanReview, PlanVersion, Task
+
+
+class PlanOut(Schema):
+    id: int
+    case_id: int
+    organization: Ref
+    campaign: Ref
+    title: str
+    status: str
+    status_label: str
+    version: int = Field(description="编辑版本；修改、提交、审核时带上，他人已先修改时返回 409")
+    approved_version: int | None = Field(description="已批准的版本号")
+    similarity: Decimal | None
+    updated_at: datetime.datetime
+
+    @staticmethod
+    def resolve_organization(obj: Plan) -> dict[str, Any]:
+        return {"id": obj.case.organization_id, "name": obj.case.organization.name}
+
+    @staticmethod
+    def resolve_campaign(obj: Plan) -> dict[str, Any]:
+        return {"id": obj.case.campaign_id, "name": obj.case.campaign.name}
+
+    @staticmethod
+    def resolve_status_label(obj: Plan) -> str:
+        return obj.get_status_display()
+
+    @staticmethod
+    def resolve_approved_version(obj: Plan) -> int | None:
+        return obj.approved_version.number if obj.approved_version else None
+
+
+class PlanListOut(PlanOut):
+    task_count: int
+
+
+class MeasureOut(Schema):
+    id: int
+    order: int
+    title: str
+    detail: str
+    owner_name: str
+    owner_id: int | None
+    deadline: datetime.date
+    target: str
+    target_value: Decimal | None
+    unit: str
+    status: str
+    version: int
+
+
+class VersionOut(Schema):
+    number: int
+    reason: str
+    created_by: str
+    created_at: datetime.datetime
+
+    @staticmethod
+    def resolve_created_by(obj: PlanVersion) -> str:
+        return str(obj.created_by) if obj.created_by else ""
+
+
+class VersionDetailOut(VersionOut):
+    content: dict[str, Any]
+
+
+class ReviewOut(Schema):
+    id: int
+    level: str
+    level_label: str
+    decision: str
+    decision_label: str
+    comments: str
+    reviewer: str
+    version_number: int
+    at: datetime.datetime
+
+    @staticmethod
+    def resolve_level_label(obj: PlanReview) -> str:
+        return obj.get_level_display()
+
+    @staticmethod
+    def resolve_decision_label(obj: PlanReview) -> str:
+        return obj.get_decision_display()
+
+    @staticmethod
+    def resolve_reviewer(obj: PlanReview) -> str:
+        return str(obj.reviewer) if obj.reviewer else ""
+
+    @staticmethod
+    def resolve_version_number(obj: PlanReview) -> int:
+        return obj.version.number
+
+
+class PlanDetailOut(PlanOut):
+    issuing_body: str
+    households: int | None
+    population: int | None
+    member_count: int | None
+    income_wan: Decimal | None
+    sections: dict[str, str] = Field(description="各部分正文：" + "、".join(f"{k}（{h}）" for k, h in SECTIONS))
+    criteria: list[str] = Field(description="对应认定标准编号")
+    measures: list[MeasureOut]
+    versions: list[VersionOut]
+    reviews: list[ReviewOut]
+
+    @staticmethod
+    def resolve_sections(obj: Plan) -> dict[str, str]:
+        return {name: getattr(obj, name) for name, _ in SECTIONS}
+
+    @staticmethod
+    def resolve_criteria(obj: Plan) -> list[str]:
+        return [c.code for c in obj.criteria.all()]
+
+    @staticmethod
+    def resolve_measures(obj: Plan) -> list[Task]:
+        return list(obj.tasks.all())
+
+    @staticmethod
+    def resolve_versions(obj: Plan) -> list[PlanVersion]:
+        return list(obj.versions.all())
+
+    @staticmethod
+    def resolve_reviews(obj: Plan) -> list[PlanReview]:
+        return list(obj.reviews.all())
+
+
+class SectionDiffOut(Schema):
+    key: str
+    heading: str
+    html: str = Field(description="已转义的正文，删除的文字在 <del> 中，新增的在 <ins> 中")
+
+
+class DiffOut(Schema):
+    since: int | None = Field(description="比较的基准版本；未指定且调用者从未查看过时为空")
+    sections: list[SectionDiffOut] = Field(description="只列出有变化的部分")
+
+
+class PlanCreateIn(Schema):
+    from_findings: bool = Field(False, description="根据排查发现生成“存在的问题”并关联认定标准")
+
+
+class PlanPatch(Schema):
+    version: int
+    title: str | None = None
+    basic_facts: str | None = None
+    problems: str | None = None
+    causes: str | None = None
+    goals: str | None = None
+    measures_text: str | None = None
+    steps: str | None = None
+    requirements: str | None = None
+    leading_group: str | None = None
+    criteria_ids: list[int] | None = Field(None, description="对应认定标准的 id；不传则不变")
+
+
+class MeasureIn(Schema):
+    # Everything optional here: the service answers what is missing, in Chinese.
+    title: str = ""
+    detail: str = ""
+    owner_name: str = ""
+    owner_id: int | None = None
+    deadline: datetime.date | None = None
+    target: str = ""
+    target_value: Decimal | None = None
+    unit: str = ""
+    order: int | None = None
+
+
+class MeasurePatch(Schema):
+    version: int | None = Field(None, description="该措施的版本；他人已先修改时返回 409")
+    title: str | None = None
+    detail: str | None = None
+    owner_name: str | None = None
+    owner_id: int | None = None
+    deadline: datetime.date | None = None
+    target: str | None = None
+    target_value: Decimal | None = None
+    unit: str | None = None
+    order: int | None = None
+
+
+class VersionIn(Schema):
+    version: int
+
+
+class ReviewIn(Schema):
+    level: str = Field("", description="township（乡镇审核）或 county（县级审批）")
+    decision: str = Field("", description="pass（通过）或 return（退回修改）")
+    comments: str = ""
+    version: int | None = None
+
+
+class FourReviewIn(Schema):
+    item: str = Field("", description="plan、team、funds 或 summary")
+    year: int = 0
+    note: str = ""
+    reviewed_on: datetime.date | None = None
+
+
+class FourReviewRowOut(Schema):
+    item: str
+    label: str
+    done: bool
+    reviewed_on: datetime.date | None
+    reviewed_by: str
+    note: str

@@ -1,0 +1,96 @@
+"""Forms parse input only; the rules and their messages live in the services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+
+from zhengdun.campaigns.models import Criterion
+from zhengdun.core.forms import StyledForm
+from zhengdun.organizations.models import Organization, Person
+from zhengdun.plans.models import SECTIONS, FourReviewItem, Plan, ReviewDecision
+
+SECTION_HELP = {
+    "basic_facts": "户数、人口、党员数、集体经济收入等",
+    "problems": "逐条写明排查发现的问题及事实依据",
+    "goals": "可衡量、可检查的整顿目标",
+    "measures_text": "整改措施的总体说明；每项措施的责任人、时限和目标在下方“整改任务”中逐条填写",
+    "leading_group": "组长一般为联系领导，副组长为党组织书记",
+}
+
+
+class PlanCreateForm(StyledForm, forms.Form):
+    start = forms.ChoiceField(
+        label="起草方式",
+        choices=[("findings", "根据排查发现生成“存在的问题”"), ("blank", "从空白方案开始")],
+        widget=forms.RadioSelect,
+        initial="findings",
+    )
+
+
+class PlanForm(StyledForm, forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    title = forms.CharField(label="标题", max_length=200)
+    criteria = forms.ModelMultipleChoiceField(
+        label="对应认定标准", queryset=Criterion.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args: Any, plan: Plan, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, heading in SECTIONS:
+            self.fields[name] = forms.CharField(
+                label=heading, required=False, help_text=SECTION_HELP.get(name, ""), widget=forms.Textarea(attrs={"rows": 5})
+            )
+            self.fields[name].widget.attrs["class"] = "form-control"
+        self.fields["criteria"].queryset = Criterion.objects.filter(campaign_id=plan.case.campaign_id).order_by("order", "id")
+        self.order_fields(["version", "title", *[name for name, _ in SECTIONS], "criteria"])
+
+    @staticmethod
+    def initial_for(plan: Plan) -> dict[str, Any]:
+        data = {name: getattr(plan, name) for name, _ in SECTIONS}
+        data.update(version=plan.version, title=plan.title, criteria=[c.pk for c in plan.criteria.all()])
+        return data
+
+
+class MeasureForm(StyledForm, forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    order = forms.IntegerField(label="序号", required=False, min_value=0, max_value=999)
+    title = forms.CharField(label="整改措施", required=False, max_length=300)
+    detail = forms.CharField(label="具体内容", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    owner_name = forms.CharField(label="责任人", required=False, max_length=50)
+    owner = forms.ModelChoiceField(label="责任人（人员库）", queryset=Person.objects.none(), required=False)
+    deadline = forms.DateField(label="完成时限", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    target = forms.CharField(
+        label="可衡量的目标", required=False, max_length=200, help_text="如：流转土地 60 亩种植艾草，年增收 4.5 万元"
+    )
+    target_value = forms.DecimalField(label="目标值", required=False, max_digits=14, decimal_places=2)
+    unit = forms.CharField(label="计量单位", required=False, max_length=20)
+
+    def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # People kept by the organization or holding a post on it: the likely owners.
+        self.fields["owner"].queryset = (
+            Person.objects.filter(Q(organization=organization) | Q(posts__organization=organization)).distinct().order_by("name")
+        )
+
+
+class ReviewForm(StyledForm, forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    decision = forms.ChoiceField(label="审核结论", choices=ReviewDecision.choices, widget=forms.RadioSelect)
+    comments = forms.CharField(
+        label="审核意见", required=False, widget=forms.Textarea(attrs={"rows": 4}), help_text="退回修改时必须填写"
+    )
+
+
+class FourReviewForm(StyledForm, forms.Form):
+    item = forms.ChoiceField(label="审核事项", choices=FourReviewItem.choices)
+    year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
+    reviewed_on = forms.DateField(label="审核日期", widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(label="审核意见", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {"year": timezone.localdate().year, "reviewed_on": timezone.localdate()})
+        super().__init__(*args, **kwargs)

@@ -1,0 +1,132 @@
+"""Reads of plans, always through the scoping chokepoint."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Prefetch, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from zhengdun.cases.models import Case
+from zhengdun.core.scoping import get_object_or_404, restrict
+from zhengdun.plans.models import (
+    SECTIONS,
+    FourReview,
+    FourReviewItem,
+    Plan,
+    PlanReview,
+    PlanSeen,
+    PlanVersion,
+    Task,
+)
+
+PLAN_RELATED = ("case", "case__organization", "case__organization__parent", "case__campaign", "approved_version")
+
+
+def plan_list(user: Any, *, status: str = "", campaign_id: int | None = None, q: str = "") -> QuerySet[Plan]:
+    qs = restrict(Plan.objects.select_related(*PLAN_RELATED), user).annotate(task_count=Count("tasks", distinct=True))
+    if status:
+        qs = qs.filter(status=status)
+    if campaign_id:
+        qs = qs.filter(case__campaign_id=campaign_id)
+    if q:
+        qs = qs.filter(case__organization__name__icontains=q)
+    return qs.order_by("case__organization__path", "id")
+
+
+def plan_get(user: Any, pk: int) -> Plan:
+    """The plan, or 404 when it is missing or outside the user's subtree."""
+    return get_object_or_404(Plan.objects.select_related(*PLAN_RELATED), user, pk=pk)
+
+
+def case_get(user: Any, case_id: int) -> Case:
+    return get_object_or_404(
+        Case.objects.select_related("organization", "organization__parent", "campaign", "screening_record"), user, pk=case_id
+    )
+
+
+def plan_tasks(plan: Plan) -> QuerySet[Task]:
+    return Task.objects.filter(plan=plan).select_related("owner").order_by("order", "id")
+
+
+def plan_versions(plan: Plan) -> QuerySet[PlanVersion]:
+    return PlanVersion.objects.filter(plan=plan).select_related("created_by").order_by("number")
+
+
+def plan_version_get(plan: Plan, number: int) -> PlanVersion:
+    """A stored version of a plan the caller already reached through scoping."""
+    version = PlanVersion.objects.filter(plan=plan, number=number).select_related("created_by").first()
+    if version is None:
+        raise Http404("不存在或无权访问")
+    return version
+
+
+def plan_reviews(plan: Plan) -> QuerySet[PlanReview]:
+    return PlanReview.objects.filter(plan=plan).select_related("reviewer", "version").order_by("at", "id")
+
+
+def plan_with_details(user: Any, pk: int) -> Plan:
+    """One plan with everything its page shows, in a fixed number of queries."""
+    qs = Plan.objects.select_related(*PLAN_RELATED).prefetch_related(
+        "criteria",
+        Prefetch("tasks", queryset=Task.objects.select_related("owner").order_by("order", "id")),
+        Prefetch("versions", queryset=PlanVersion.objects.select_related("created_by").order_by("number")),
+        Prefetch("reviews", queryset=PlanReview.objects.select_related("reviewer", "version").order_by("at", "id")),
+    )
+    return get_object_or_404(qs, user, pk=pk)
+
+
+def latest_version(plan: Plan) -> PlanVersion | None:
+    return PlanVersion.objects.filter(plan=plan).order_by("-number").first()
+
+
+def seen_version_number(plan: Plan, user: Any) -> int | None:
+    return PlanSeen.objects.filter(plan=plan, user=user).values_list("version_number", flat=True).first()
+
+
+def plan_content(plan: Plan, tasks: list[Task] | None = None) -> dict[str, Any]:
+    """Everything a version freezes: sections, measures and criteria codes.
+
+    The same shape serves snapshots and the "what changed" comparison, so a
+    working copy compares with any stored version.
+    """
+    rows = tasks if tasks is not None else list(plan_tasks(plan))
+    return {
+        "title": plan.title,
+        "sections": {name: getattr(plan, name) for name, _ in SECTIONS},
+        "measures": [
+            {
+                "id": t.pk,
+                "order": t.order,
+                "title": t.title,
+                "detail": t.detail,
+                "owner_name": t.owner_name,
+                "deadline": t.deadline.isoformat(),
+                "target": t.target,
+                "target_value": None if t.target_value is None else str(t.target_value),
+                "unit": t.unit,
+            }
+            for t in rows
+        ],
+        "criteria": sorted(c.code for c in plan.criteria.all()),
+    }
+
+
+@dataclass(frozen=True)
+class ChecklistRow:
+    item: str
+    label: str
+    review: FourReview | None
+
+    @property
+    def done(self) -> bool:
+        return self.review is not None
+
+
+def four_review_checklist(user: Any, case: Case, year: int | None = None) -> list[ChecklistRow]:
+    """Seed 003's 四必审 for one case and year: each item done or missing."""
+    year = year or timezone.localdate().year
+    done = {r.item: r for r in restrict(FourReview.objects.filter(case=case, year=year).select_related("reviewed_by"), user)}
+    return [ChecklistRow(item=value, label=label, review=done.get(value)) for value, label in FourReviewItem.choices]

@@ -1,0 +1,183 @@
+"""Plan text as copy detection sees it: one comparison key per plan, its
+character shingles, and the passages two plans share.
+
+Copying a plan from another village usually means swapping the village's
+name and its figures, so the key replaces the plan's own organization, its
+parent, sample placeholders ("XX村", "*村") and every number with neutral
+tokens, and drops whitespace and punctuation. What remains is the wording,
+which is what a copy keeps.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+# Single characters that never survive the punctuation filter in source text,
+# so a token in the key always stands for a replaced name or number.
+ORG_TOKEN = "▣"
+PARENT_TOKEN = "▤"
+NUMBER_TOKEN = "＃"
+
+# Chinese words are mostly two characters: 3-grams are dominated by genre
+# vocabulary shared by every plan ("党组织", "基层党", "战斗堡"), which lifts
+# unrelated plans to a noisy baseline; 4-grams span two words and are already
+# specific to a sentence's wording, while 5-grams would let each small edit
+# destroy more shingles. bench/README.md shows the figures for 3, 4 and 5.
+SHINGLE_SIZE = 4
+
+PARTY_SUFFIXES = ("党总支部委员会", "党支部委员会", "党工委", "党总支", "党支部", "党委", "总支", "支部")
+VILLAGE_SUFFIXES = ("社区居委会", "居委会", "社区", "村")
+TOWNSHIP_SUFFIXES = ("街道办事处", "街道", "镇", "乡")
+
+_PLACEHOLDER = r"(?:[XxＸｘ×*＊]+|某+)"
+_VILLAGE_PLACEHOLDER = _PLACEHOLDER + "(?:" + "|".join(VILLAGE_SUFFIXES) + ")"
+_TOWNSHIP_PLACEHOLDER = _PLACEHOLDER + "(?:" + "|".join(TOWNSHIP_SUFFIXES) + ")"
+# A run of X stands for a figure the sample leaves blank ("XX户", "XX年").
+_NUMBER = r"\d+(?:[.．]\d+)?|[XxＸｘ×*＊]{2,}"
+
+# How many places of one seed in the second text are tried (see shared_passages).
+MAX_SEED_PLACES = 8
+
+Names = dict[str, str]
+NO_NAMES: Names = {}
+
+
+def _strip_suffix(name: str, suffixes: tuple[str, ...]) -> str:
+    for suffix in suffixes:
+        if name.endswith(suffix) and len(name) > len(suffix):
+            return name[: -len(suffix)]
+    return name
+
+
+def _variants(name: str, place_suffixes: tuple[str, ...]) -> set[str]:
+    """ "东关村党支部" -> {"东关村", "东关"}: how a plan names its own place.
+
+    The party suffix stays in the text ("▣党支部"), just as a sample's
+    "XX村党支部" becomes "▣党支部"; only the place is neutralised.
+    """
+    place = _strip_suffix(name.strip(), PARTY_SUFFIXES)
+    stem = _strip_suffix(place, place_suffixes)
+    return {v for v in (place, stem) if len(v) >= 2}
+
+
+def names_for(organization: Any) -> Names:
+    """The names of an organization and of its parent, each mapped to its token."""
+    names: Names = {}
+    parent = getattr(organization, "parent", None)
+    if parent is not None:
+        names.update(dict.fromkeys(_variants(parent.name, TOWNSHIP_SUFFIXES + VILLAGE_SUFFIXES), PARENT_TOKEN))
+    # The organization's own names win where a stem is shared with its parent.
+    names.update(dict.fromkeys(_variants(organization.name, VILLAGE_SUFFIXES + TOWNSHIP_SUFFIXES), ORG_TOKEN))
+    return names
+
+
+def _scanner(names: Names) -> re.Pattern[str]:
+    # Longest names first: the regex takes the first alternative that matches.
+    alternatives = [re.escape(n) for n in sorted(names, key=len, reverse=True)]
+    name_group = f"(?P<name>{'|'.join(alternatives)})|" if alternatives else ""
+    return re.compile(
+        f"{name_group}(?P<village>{_VILLAGE_PLACEHOLDER})|(?P<township>{_TOWNSHIP_PLACEHOLDER})"
+        f"|(?P<number>{_NUMBER})|(?P<skip>[\\W_]+)|(?P<char>.)",
+        re.DOTALL,
+    )
+
+
+_TOKENS = {"village": ORG_TOKEN, "township": PARENT_TOKEN, "number": NUMBER_TOKEN}
+
+
+@dataclass(frozen=True)
+class Keyed:
+    """The comparison key of a text and, for each key character, the span of
+    the source text it came from (so matches can be shown in the original)."""
+
+    key: str
+    spans: tuple[tuple[int, int], ...]
+
+
+def keyed(text: str, names: Names = NO_NAMES) -> Keyed:
+    chars: list[str] = []
+    spans: list[tuple[int, int]] = []
+    for m in _scanner(names).finditer(text):
+        kind = m.lastgroup
+        if kind == "skip":
+            continue
+        if kind == "name":
+            chars.append(names[m.group()])
+        elif kind == "char":
+            chars.append(m.group().lower())
+        else:
+            chars.append(_TOKENS[kind or "number"])
+        spans.append(m.span())
+    return Keyed("".join(chars), tuple(spans))
+
+
+def normalise(text: str, names: Names = NO_NAMES) -> str:
+    return keyed(text, names).key
+
+
+def shingles(key: str, size: int = SHINGLE_SIZE) -> set[str]:
+    if len(key) < size:
+        return {key} if key else set()
+    return {key[i : i + size] for i in range(len(key) - size + 1)}
+
+
+def jaccard(a: set[str], b: set[str]) -> float:
+    """Exact Jaccard, for tests and the benchmark's calibration table."""
+    return len(a & b) / len(a | b) if a or b else 0.0
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A passage both texts contain: its span in each source text, numbered
+    in the order of the first text so the two columns can refer to it."""
+
+    number: int
+    a: tuple[int, int]
+    b: tuple[int, int]
+    size: int
+
+
+def shared_passages(
+    text_a: str, text_b: str, min_len: int = 12, *, names_a: Names = NO_NAMES, names_b: Names = NO_NAMES
+) -> list[Passage]:
+    """Maximal passages of at least `min_len` key characters found in both texts.
+
+    Seed-and-extend over the keys instead of difflib's get_matching_blocks:
+    difflib aligns in order only, so a copy with its sections reordered would
+    show only one of them as shared, while the score (a set measure) ignores
+    order. Runs for one pair at display time, in time linear in the texts.
+    """
+    ka, kb = keyed(text_a, names_a), keyed(text_b, names_b)
+    a, b = ka.key, kb.key
+    seeds: dict[str, list[int]] = {}
+    for j in range(len(b) - min_len + 1):
+        places = seeds.setdefault(b[j : j + min_len], [])
+        # A phrase repeated all over a text would make this quadratic; a few
+        # places are enough to find the longest match in real plans.
+        if len(places) < MAX_SEED_PLACES:
+            places.append(j)
+    passages: list[Passage] = []
+    i = 0
+    while i <= len(a) - min_len:
+        best_j, best_len = -1, 0
+        for j in seeds.get(a[i : i + min_len], ()):
+            length = min_len
+            while i + length < len(a) and j + length < len(b) and a[i + length] == b[j + length]:
+                length += 1
+            if length > best_len:
+                best_j, best_len = j, length
+        if best_len == 0:
+            i += 1
+            continue
+        passages.append(
+            Passage(
+                number=len(passages) + 1,
+                a=(ka.spans[i][0], ka.spans[i + best_len - 1][1]),
+                b=(kb.spans[best_j][0], kb.spans[best_j + best_len - 1][1]),
+                size=best_len,
+            )
+        )
+        i += best_len
+    return passages
