@@ -65,7 +65,9 @@ class Plan(models.Model):
     notice_ends_on = models.DateField("公示结束", null=True, blank=True)
     published_at = models.DateTimeField("公示时间", null=True, blank=True)
     similarity = models.DecimalField("最高相似度", max_digits=4, decimal_places=3, null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="起草人", null=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="起草人", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
@@ -102,7 +104,9 @@ class PlanVersion(models.Model):
     number = models.PositiveIntegerField("版本号")
     content = models.JSONField("内容")
     reason = models.CharField("留存原因", max_length=100)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField("时间", auto_now_add=True)
 
     scope_path = "plan__case__organization__path"
@@ -133,7 +137,9 @@ class PlanReview(models.Model):
     level = models.CharField("层级", max_length=16, choices=ReviewLevel.choices)
     decision = models.CharField("结论", max_length=16, choices=ReviewDecision.choices)
     comments = models.TextField("审核意见", blank=True)
-    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="审核人", null=True, on_delete=models.SET_NULL, related_name="+")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="审核人", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     at = models.DateTimeField("时间", auto_now_add=True)
 
     scope_path = "plan__case__organization__path"
@@ -158,6 +164,9 @@ class PlanSeen(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["plan", "user"], name="plan_seen_once_per_user")]
 
+    def __str__(self) -> str:
+        return f"{self.user_id} saw plan {self.plan_id} v{self.version_number}"
+
 
 class FourReviewItem(models.TextChoices):
     """Seed 003's 四必审: what must be reviewed for every case."""
@@ -172,7 +181,9 @@ class FourReview(models.Model):
     case = models.ForeignKey("cases.Case", verbose_name="整顿对象", on_delete=models.CASCADE, related_name="four_reviews")
     item = models.CharField("审核事项", max_length=16, choices=FourReviewItem.choices)
     year = models.PositiveSmallIntegerField("年度")
-    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="审核人", null=True, on_delete=models.SET_NULL, related_name="+")
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="审核人", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     reviewed_on = models.DateField("审核日期")
     note = models.TextField("审核意见", blank=True)
 
@@ -203,7 +214,12 @@ class Task(models.Model):
     detail = models.TextField("具体内容", blank=True)
     owner_name = models.CharField("责任人", max_length=50)
     owner = models.ForeignKey(
-        "organizations.Person", verbose_name="责任人（人员库）", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "organizations.Person",
+        verbose_name="责任人（人员库）",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     deadline = models.DateField("完成时限")
     target = models.CharField("可衡量的目标", max_length=200, help_text="如：流转土地 60 亩种植艾草，年增收 4.5 万元")
@@ -241,7 +257,9 @@ class Evidence(models.Model):
     size = models.PositiveIntegerField("大小（字节）")
     sha256 = models.CharField(max_length=64)
     note = models.CharField("说明", max_length=200, blank=True)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="上传人", null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="上传人", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
 
     scope_path = "task__plan__case__organization__path"
@@ -269,7 +287,9 @@ class ExtensionRequest(models.Model):
     new_deadline = models.DateField("申请延至")
     reason = models.TextField("延期理由")
     status = models.CharField("状态", max_length=16, choices=ExtensionStatus.choices, default=ExtensionStatus.PENDING)
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="申请人", null=True, on_delete=models.SET_NULL, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="申请人", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     requested_at = models.DateTimeField("申请时间", auto_now_add=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="审批人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -337,6 +357,9 @@ class PlanShingles(models.Model):
     class Meta:
         indexes = [models.Index(fields=["band", "bucket"])]
 
+    def __str__(self) -> str:
+        return f"{self.plan_id or self.sample} band {self.band}"
+
 
 class PlanSignature(models.Model):
     """The MinHash signature of a plan (or shipped sample) as stored bytes."""
@@ -346,3 +369,6 @@ class PlanSignature(models.Model):
     campaign = models.ForeignKey("campaigns.Campaign", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     hashvalues = models.BinaryField()
     text = models.TextField()
+
+    def __str__(self) -> str:
+        return f"signature of {self.plan_id or self.sample}"
