@@ -39,6 +39,7 @@ def test_it_takes_a_plan_from_draft_to_public_notice_and_done_task(page, browser
     page.get_by_test_id("case-plan-link").click()
     page.check("[name=start][value=blank]")
     page.get_by_role("button", name="开始起草").click()
+    page.wait_for_selector(".alert-success")
     plan = Plan.objects.get(case=case)
     page.goto(f"/plans/{plan.pk}/edit/")
     _fill(
@@ -77,8 +78,10 @@ def test_it_takes_a_plan_from_draft_to_public_notice_and_done_task(page, browser
     page.goto(f"/plans/{plan.pk}/edit/")
     page.fill("[name=measures_text]", "争取县财政集体经济扶持资金 10 万元。")
     page.get_by_role("button", name="保存方案").click()
+    page.wait_for_selector(".alert-success")
     page.goto(f"/plans/{plan.pk}/")
     page.get_by_test_id("plan-actions").get_by_role("button", name="提交审核").click()
+    page.wait_for_selector(".alert-success")
     _review(page, plan, "township", "pass", "已按意见修改")
     page.get_by_role("button", name="退出").click()
 
@@ -101,7 +104,7 @@ def test_it_takes_a_plan_from_draft_to_public_notice_and_done_task(page, browser
     assert visitor.evaluate("document.documentElement.scrollWidth") <= 375
     visitor.fill("[name=body]", "建议把艾草收购价格在村务公开栏公示。")
     visitor.get_by_role("button", name="提交意见").click()
-    visitor.wait_for_load_state()
+    visitor.wait_for_selector(".alert-success")
     phone.close()
     assert PublicComment.objects.get(plan=plan).body == "建议把艾草收购价格在村务公开栏公示。"
 

@@ -32,6 +32,7 @@ def test_it_imports_a_roster_after_a_preview(page, world, tmp_path):
     page.get_by_role("link", name="导入名册").click()
     page.set_input_files("input[type=file]", str(bad))
     page.get_by_role("button", name="上传并预览").click()
+    page.get_by_text("第 3 行").wait_for()
     errors = page.locator("main").inner_text()
     assert "第 2 行" in errors and "第 3 行" in errors
     assert page.get_by_role("button", name="确认导入").count() == 0
@@ -39,6 +40,7 @@ def test_it_imports_a_roster_after_a_preview(page, world, tmp_path):
     page.goto("/orgs/import/")
     page.set_input_files("input[type=file]", str(good))
     page.get_by_role("button", name="上传并预览").click()
+    page.get_by_test_id("import-summary").wait_for()
     assert "新华村党支部" in page.locator("main").inner_text()
     page.get_by_role("button", name="确认导入").click()
     page.wait_for_selector(".alert-success")
