@@ -144,3 +144,15 @@ def test_it_refuses_moving_an_org_under_itself(world, api_as, county):
     response = api_as(county).post(f"/organizations/{world.town1_org.pk}/move", {"parent_id": world.village_e.pk})
     assert response.status_code == 400
     assert response.json()["detail"] == "不能把组织移到它自己或它的下级组织之下"
+
+
+def test_it_leaves_assistance_roles_to_the_assignments_endpoint(world, county, api_as):
+    from zhengdun.organizations.models import Post
+
+    before = Post.objects.count()
+    response = api_as(county).post(
+        f"/organizations/{world.village_e.pk}/posts", {"person_id": world.leader_person.pk, "role": "contact_leader"}
+    )
+    assert response.status_code == 400
+    assert response.json()["detail"] == "请选择列出的岗位；联系领导、第一书记等帮扶力量请在“帮扶力量”页面安排"
+    assert Post.objects.count() == before

@@ -86,13 +86,13 @@ def test_it_lists_the_posts_of_an_organization(world, api_as, town1, town2):
 
 def test_it_assigns_and_ends_a_post(world, api_as, town1):
     api = api_as(town1)
-    person = Person.objects.create(name="钱第一", organization=world.village_w)
+    person = Person.objects.create(name="钱副书记", organization=world.village_w)
     response = api.post(
         f"/organizations/{world.village_w.pk}/posts",
-        {"person_id": person.pk, "role": "first_secretary", "started_on": "2026-01-01"},
+        {"person_id": person.pk, "role": "deputy_secretary", "started_on": "2026-01-01"},
     )
     assert response.status_code == 201
-    assert response.json()["role_label"] == "第一书记"
+    assert response.json()["role_label"] == "党组织副书记"
     post_id = response.json()["id"]
     response = api.post(f"/posts/{post_id}/end", {"ended_on": "2026-06-30", "note": "期满轮换"})
     assert response.status_code == 200

@@ -14,6 +14,7 @@ from tests.plans.plan_support import (
 from zhengdun.audit.models import AuditEvent
 from zhengdun.cases.services import case_open, case_transition
 from zhengdun.core.errors import NotPermitted, ServiceError
+from zhengdun.organizations.assignments import assignment_add
 from zhengdun.organizations.models import Post
 from zhengdun.organizations.services import person_create, post_assign
 from zhengdun.plans import services
@@ -26,7 +27,7 @@ def case(world, campaign, town1, county):
 
 
 def test_it_drafts_from_findings_with_the_facts_the_system_holds(world, case, town1, leader1, county):
-    post_assign(person=world.leader_person, organization=world.village_e, role="contact_leader", actor=county)
+    assignment_add(organization=world.village_e, role="contact_leader", person=world.leader_person, actor=county)
     plan = services.plan_create(case=case, actor=town1, from_findings=True)
     assert plan.status == PlanStatus.DRAFT and plan.version == 1
     assert plan.title == "关于东关村党支部整顿提升工作的实施方案"

@@ -4,10 +4,10 @@ from zhengdun.core.forms import StyledForm
 from zhengdun.organizations.assignment_checks import ASSIGNMENT_ROLES
 from zhengdun.organizations.choices import PostRole
 from zhengdun.organizations.models import Organization, Person
+from zhengdun.organizations.services import ERR_ASSIGNMENT_ROLE
 
 # ASSIGNMENT_ROLES go through the 帮扶力量 page and its checks (assignments.py); this form offers the rest.
 POST_ROLES = [(value, label) for value, label in PostRole.choices if value not in ASSIGNMENT_ROLES]
-ERR_ASSIGNMENT_ROLE = "请选择列出的岗位；联系领导、第一书记等帮扶力量请在“帮扶力量”页面安排"
 
 
 class OrganizationForm(StyledForm, forms.ModelForm):

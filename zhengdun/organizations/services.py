@@ -21,6 +21,7 @@ ERR_DUPLICATE_NAME = "上级组织“{parent}”下已有名为“{name}”的�
 ERR_MOVE_INTO_SELF = "不能把组织移到它自己或它的下级组织之下"
 ERR_MOVE_ROOT = "不能移动您管辖范围的根组织"
 ERR_ROOT_NEEDS_SUPERUSER = "只有系统管理员可以创建顶级组织"
+ERR_ASSIGNMENT_ROLE = "请选择列出的岗位；联系领导、第一书记等帮扶力量请在“帮扶力量”页面安排"
 
 ORG_FIELDS = ("code", "name", "level", "kind", "domain", "member_count", "households", "population")
 
@@ -157,6 +158,9 @@ def person_update(*, person: Person, actor: Any, **fields: Any) -> Person:
 def post_assign(*, person: Person, organization: Organization, role: str, actor: Any, **fields: Any) -> Post:
     ensure_org_in_scope(actor, organization)
     _require(actor, "organizations.add_post", "您没有安排任职的权限")
+    # Assistance roles carry the seed-001 checks; they are assigned by assignments.py only.
+    if role in assignment_checks.ASSIGNMENT_ROLES:
+        raise ServiceError(ERR_ASSIGNMENT_ROLE)
     post = Post(person=person, organization=organization, role=role, **fields)
     _validated(post)
     post.save()
