@@ -72,7 +72,16 @@ def scoping_ids(campaign: Any, township: Organization) -> dict[str, int]:
     """The comment id for the scoping tests (tests/web/test_scoping_every_url.py,
     tests/api/test_scoping_every_route.py), on a village of its own so that its
     plan never collides with other pages' plans."""
-    village = Organization.objects.get(pk=township.pk).add_child(
-        code=f"{township.code}-GS", name="公示村党支部", level=Level.VILLAGE, kind=Kind.BRANCH, domain=Domain.RURAL
+    parent = Organization.objects.get(pk=township.pk)
+    village = Organization.objects.add_child(
+        parent,
+        instance=Organization(
+            code=f"{township.code}-GS",
+            name="公示村党支部",
+            level=Level.VILLAGE,
+            kind=Kind.BRANCH,
+            domain=Domain.RURAL,
+            parent=parent,
+        ),
     )
     return {"comment_id": comment_on(approved_plan(campaign, village, published=True)).pk}

@@ -103,12 +103,16 @@ def villages(parent: Organization, count: int, prefix: str = "新") -> list[Orga
     for n in range(count):
         node = Organization.objects.get(pk=parent.pk)
         made.append(
-            node.add_child(
-                code=f"{parent.code}-{ord(prefix[0]):x}-{n:03d}",
-                name=f"{prefix}{_STEMS[n // 10 % 10]}{_STEMS[n % 10]}村党支部",
-                level=Level.VILLAGE,
-                kind=Kind.BRANCH,
-                domain=Domain.RURAL,
+            Organization.objects.add_child(
+                node,
+                instance=Organization(
+                    parent=node,
+                    code=f"{parent.code}-{ord(prefix[0]):x}-{n:03d}",
+                    name=f"{prefix}{_STEMS[n // 10 % 10]}{_STEMS[n % 10]}村党支部",
+                    level=Level.VILLAGE,
+                    kind=Kind.BRANCH,
+                    domain=Domain.RURAL,
+                ),
             )
         )
     return made
