@@ -104,8 +104,17 @@ def approved(case: Case, town: Any, county: Any) -> Plan:
 def web_scoping_objects(campaign: Campaign, township: Organization) -> dict[str, Any]:
     """Kwargs of the plan pages for tests/web/test_scoping_every_url.py, on a
     village of their own so that its plan never collides with other pages' plans."""
-    village = Organization.objects.get(pk=township.pk).add_child(
-        code=f"{township.code}-FA", name="方案村党支部", level=Level.VILLAGE, kind=Kind.BRANCH, domain=Domain.RURAL
+    parent = Organization.objects.get(pk=township.pk)
+    village = Organization.objects.add_child(
+        parent,
+        instance=Organization(
+            code=f"{township.code}-FA",
+            name="方案村党支部",
+            level=Level.VILLAGE,
+            kind=Kind.BRANCH,
+            domain=Domain.RURAL,
+            parent=parent,
+        ),
     )
     case = Case.objects.create(campaign=campaign, organization=village, state=CaseState.IDENTIFIED)
     plan = Plan.objects.create(case=case, title="关于方案村党支部整顿提升工作的实施方案")
