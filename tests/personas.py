@@ -50,6 +50,13 @@ def _org(parent: Organization | None, code: str, name: str, level: str, kind: st
     return Organization.objects.add_child(Organization.objects.get(pk=parent.pk), instance=instance)
 
 
+def add_village(parent: Organization, code: str, name: str, **extra: Any) -> Organization:
+    """A village branch under `parent`, built the way the services build one (path and parent)."""
+    parent = Organization.objects.get(pk=parent.pk)
+    values = {"level": Level.VILLAGE, "kind": Kind.BRANCH, "domain": Domain.RURAL, **extra}
+    return Organization.objects.add_child(parent, instance=Organization(code=code, name=name, parent=parent, **values))
+
+
 def _user(username: str, org: Organization, role: str, person: Person | None = None) -> User:
     user = User.objects.create_user(username=username, password=PASSWORD, organization=org, person=person, display_name=username)
     user.groups.add(Group.objects.get(name=role))

@@ -6,8 +6,8 @@ import itertools
 import re
 from typing import Any
 
+from tests.personas import add_village
 from zhengdun.cases.models import Case
-from zhengdun.organizations.choices import Domain, Kind, Level
 from zhengdun.organizations.models import Organization
 from zhengdun.plans.models import Plan
 from zhengdun.plans.similarity import SAMPLE_DIR, index_plan
@@ -101,20 +101,8 @@ def villages(parent: Organization, count: int, prefix: str = "新") -> list[Orga
     # No digits in the names: localised() rewrites digits as the plan's figures.
     made = []
     for n in range(count):
-        node = Organization.objects.get(pk=parent.pk)
-        made.append(
-            Organization.objects.add_child(
-                node,
-                instance=Organization(
-                    parent=node,
-                    code=f"{parent.code}-{ord(prefix[0]):x}-{n:03d}",
-                    name=f"{prefix}{_STEMS[n // 10 % 10]}{_STEMS[n % 10]}村党支部",
-                    level=Level.VILLAGE,
-                    kind=Kind.BRANCH,
-                    domain=Domain.RURAL,
-                ),
-            )
-        )
+        name = f"{prefix}{_STEMS[n // 10 % 10]}{_STEMS[n % 10]}村党支部"
+        made.append(add_village(parent, f"{parent.code}-{ord(prefix[0]):x}-{n:03d}", name))
     return made
 
 
