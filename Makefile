@@ -41,12 +41,12 @@ static: venv assets
 demo: migrate
 	$(PY) manage.py demo --seed $(DEMO_SEED)
 
-test: venv assets system
+test: venv assets system static
 	$(VENV)/bin/pytest -q
 
 # The same suite on PostgreSQL >= 15 (needs a server; see README).
 PG_URL ?= postgres://postgres@127.0.0.1:5432/zhengdun
-test-postgres: venv assets system
+test-postgres: venv assets system static
 	DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest -q
 
 lint: venv
