@@ -26,6 +26,7 @@ from zhengdun.organizations.models import Organization, Person, Post
 from zhengdun.plans import measures, services
 from zhengdun.plans.drafting import place_name
 from zhengdun.plans.models import Plan, ReviewDecision, ReviewLevel
+from zhengdun.plans.public import plan_publish
 
 MIN_MEASURES, MAX_MEASURES = 2, 4
 FLOOR_WAN = 5  # the collective income below which texts.py calls a village weak
@@ -182,5 +183,8 @@ def approve_through_plan(case: Case, spec: CaseSpec, *, local: User, county: Use
     township, approve = ReviewLevel.TOWNSHIP, ReviewDecision.PASS
     _as(local, services.plan_review, plan=plan, level=township, decision=approve, comments=TOWNSHIP_COMMENTS)
     _as(county, services.plan_review, plan=plan, level=ReviewLevel.COUNTY, decision=approve, comments=note)
+    # Seed 004: an approved plan is published for the public's comments.
+    plan.refresh_from_db()
+    _as(local, plan_publish, plan=plan, starts_on=today)
     case.refresh_from_db()
     return case
