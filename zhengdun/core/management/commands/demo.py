@@ -56,6 +56,13 @@ class Command(BaseCommand):
             out.write(f"整顿工作：{result.campaign_name}")
         if result.skipped:
             out.write(self.style.WARNING(f"因同名或已被占用而跳过：{'、'.join(result.skipped)}"))
+        if county is not None:
+            from zhengdun.plans.models import Plan
+
+            published = Plan.objects.filter(case__organization__path__startswith=county.path, published_at__isnull=False)
+            sample = published.order_by("case__organization__path").first()
+            if sample is not None:
+                out.write(f"公示中的整顿方案 {published.count()} 个，例如（无需登录）：/p/{sample.public_token}/")
         out.write("演示账号：")
         for user in result.users:
             roles = "、".join(ROLE_LABELS.get(code, code) for code in user.groups.values_list("name", flat=True))
