@@ -12,6 +12,7 @@ from zhengdun.core.demo.builder import PASSWORD, DemoResult, build_demo
 from zhengdun.core.demo.plan import DEFAULT_TOWNSHIPS, DEFAULT_VILLAGES_PER_TOWNSHIP, DemoError, make_plan
 from zhengdun.organizations.choices import Level
 from zhengdun.organizations.models import Organization
+from zhengdun.plans.models import Plan
 
 ROLE_LABELS = dict(Role.choices)
 
@@ -57,8 +58,6 @@ class Command(BaseCommand):
         if result.skipped:
             out.write(self.style.WARNING(f"因同名或已被占用而跳过：{'、'.join(result.skipped)}"))
         if county is not None:
-            from zhengdun.plans.models import Plan
-
             published = Plan.objects.filter(case__organization__path__startswith=county.path, published_at__isnull=False)
             sample = published.order_by("case__organization__path").first()
             if sample is not None:
