@@ -1,4 +1,3 @@
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -8,8 +7,7 @@ from zhengdun.accounts import services
 from zhengdun.accounts.forms import UserForm
 from zhengdun.accounts.models import User
 from zhengdun.accounts.roles import Role
-from zhengdun.core.errors import ServiceError
-from zhengdun.core.http import paginate, querystring_without_page
+from zhengdun.core.http import paginate, querystring_without_page, submit_form
 from zhengdun.core.scoping import get_object_or_404, restrict
 from zhengdun.organizations.models import Organization
 
@@ -39,9 +37,10 @@ def _org_or_error(request: HttpRequest, form: UserForm) -> Organization | None:
 def user_add(request: HttpRequest) -> HttpResponse:
     form = UserForm(request.POST or None)
     if request.method == "POST" and form.is_valid() and (org := _org_or_error(request, form)):
-        data = form.cleaned_data
-        try:
-            user = services.user_create(
+        created = submit_form(
+            request,
+            form,
+            lambda data: services.user_create(
                 actor=request.user,
                 username=data["username"],
                 display_name=data["display_name"],
@@ -50,11 +49,10 @@ def user_add(request: HttpRequest) -> HttpResponse:
                 roles=data["roles"],
                 password=data["password"],
                 is_active=data["is_active"],
-            )
-        except ServiceError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, f"已创建账号“{user.username}”")
+            ),
+            success=lambda created: f"已创建账号“{created.username}”",
+        )
+        if created is not None:
             return redirect("accounts:list")
     return render(request, "organizations/form.html", {"form": form, "title": "新建账号"})
 
@@ -74,9 +72,10 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
     }
     form = UserForm(request.POST or None, initial=initial, creating=False)
     if request.method == "POST" and form.is_valid() and (org := _org_or_error(request, form)):
-        data = form.cleaned_data
-        try:
-            services.user_update(
+        saved = submit_form(
+            request,
+            form,
+            lambda data: services.user_update(
                 actor=request.user,
                 user=user,
                 display_name=data["display_name"],
@@ -85,10 +84,9 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 roles=data["roles"],
                 is_active=data["is_active"],
                 password=data["password"],
-            )
-        except ServiceError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, "已保存账号")
+            ),
+            success="已保存账号",
+        )
+        if saved is not None:
             return redirect("accounts:list")
     return render(request, "organizations/form.html", {"form": form, "title": f"修改账号“{user.username}”"})

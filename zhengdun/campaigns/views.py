@@ -1,4 +1,3 @@
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
@@ -13,7 +12,7 @@ from zhengdun.campaigns.rulebooks import RULEBOOKS
 from zhengdun.campaigns.selectors import campaign_list
 from zhengdun.cases.selectors import case_list
 from zhengdun.cases.states import CaseState
-from zhengdun.core.errors import ServiceError
+from zhengdun.core.http import submit_form
 from zhengdun.core.scoping import get_object_or_404, restrict, scope_for
 from zhengdun.organizations.models import Organization
 
@@ -39,18 +38,19 @@ def create(request: HttpRequest) -> HttpResponse:
         if scope is None:
             form.add_error("scope_code", "在您的管辖范围内找不到该编码的组织")
         else:
-            try:
-                campaign = services.campaign_create_from_template(
+            campaign = submit_form(
+                request,
+                form,
+                lambda data: services.campaign_create_from_template(
                     template_key=data["template_key"],
                     scope=scope,
                     start_year=data["start_year"],
                     name=data["name"],
                     actor=request.user,
-                )
-            except ServiceError as exc:
-                form.add_error(None, exc.message)
-            else:
-                messages.success(request, f"已创建整顿工作“{campaign.name}”")
+                ),
+                success=lambda campaign: f"已创建整顿工作“{campaign.name}”",
+            )
+            if campaign is not None:
                 return redirect("campaigns:detail", campaign.pk)
     return render(request, "campaigns/create.html", {"form": form, "rulebooks": RULEBOOKS.values()})
 
@@ -78,12 +78,13 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = get_object_or_404(Campaign.objects.select_related("scope"), request.user, pk=pk)
     form = CampaignRulesForm(request.POST or None, instance=campaign)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.campaign_update(campaign=Campaign.objects.get(pk=pk), actor=request.user, **form.cleaned_data)
-        except ServiceError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, "已保存整顿工作规则")
-            return redirect("campaigns:detail", pk)
+    saved = submit_form(
+        request,
+        form,
+        # Validation has already written the posted values onto `campaign`: the service gets an untouched copy.
+        lambda data: services.campaign_update(campaign=Campaign.objects.get(pk=pk), actor=request.user, **data),
+        success="已保存整顿工作规则",
+    )
+    if saved is not None:
+        return redirect("campaigns:detail", pk)
     return render(request, "campaigns/edit.html", {"form": form, "campaign": campaign})

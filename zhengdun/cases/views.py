@@ -17,7 +17,7 @@ from zhengdun.cases.selectors import case_events, case_list
 from zhengdun.cases.states import CaseState
 from zhengdun.cases.transitions import BY_ACTION, available_from
 from zhengdun.core.errors import ConflictError, ServiceError
-from zhengdun.core.http import paginate, querystring_without_page
+from zhengdun.core.http import paginate, querystring_without_page, submit_form
 from zhengdun.core.scoping import get_object_or_404, restrict
 from zhengdun.organizations.models import Organization
 
@@ -52,14 +52,15 @@ def open_case(request: HttpRequest, campaign_pk: int) -> HttpResponse:
         if org is None:
             form.add_error("org_code", "在您的管辖范围内找不到该编码的组织")
         else:
-            try:
-                case = services.case_open(
+            case = submit_form(
+                request,
+                form,
+                lambda data: services.case_open(
                     campaign=campaign, organization=org, actor=request.user, is_key=data["is_key"], note=data["note"]
-                )
-            except ServiceError as exc:
-                form.add_error(None, exc.message)
-            else:
-                messages.success(request, f"已将“{org.name}”列入排查")
+                ),
+                success=f"已将“{org.name}”列入排查",
+            )
+            if case is not None:
                 return redirect("cases:detail", case.pk)
     return render(request, "cases/open.html", {"form": form, "campaign": campaign})
 

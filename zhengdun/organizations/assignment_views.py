@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from zhengdun.core.errors import ServiceError
+from zhengdun.core.http import submit_form
 from zhengdun.core.scoping import get_object_or_404
 from zhengdun.organizations import assignment_checks as checks
 from zhengdun.organizations import assignment_selectors as selectors
@@ -35,8 +35,8 @@ def _page(request: HttpRequest, org: Organization, **forms: Any) -> HttpResponse
     return render(request, "organizations/assignments.html", context)
 
 
-def _done(request: HttpRequest, text: str, outcome: services.Outcome) -> None:
-    messages.success(request, text)
+def _warn(request: HttpRequest, outcome: services.Outcome) -> None:
+    """Flash what the change left open; submit_form has already flashed the success."""
     for warning in outcome.warnings:
         messages.warning(request, warning)
 
@@ -54,25 +54,24 @@ def add(request: HttpRequest, pk: int) -> HttpResponse:
     org = _org(request, pk)
     people = selectors.people_to_pick(request.user)
     form = AssignForm(request.POST, people=people, keepers=selectors.keepers_for(request.user, org))
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            outcome = services.assignment_add(
-                organization=org,
-                role=data["role"],
-                actor=request.user,
-                person=data["person"],
-                new_person=form.new_person(),
-                person_organization=data["keeper"],
-                started_on=data["started_on"],
-                note=data["note"],
-            )
-        except ServiceError as exc:
-            form.add_error(None, exc.message)
-        else:
-            post = outcome.obj
-            _done(request, f"已安排{post.get_role_display()}：{post.person.name}", outcome)
-            return redirect("organizations:assignments", org.pk)
+    outcome = submit_form(
+        request,
+        form,
+        lambda data: services.assignment_add(
+            organization=org,
+            role=data["role"],
+            actor=request.user,
+            person=data["person"],
+            new_person=form.new_person(),
+            person_organization=data["keeper"],
+            started_on=data["started_on"],
+            note=data["note"],
+        ),
+        success=lambda outcome: f"已安排{outcome.obj.get_role_display()}：{outcome.obj.person.name}",
+    )
+    if outcome is not None:
+        _warn(request, outcome)
+        return redirect("organizations:assignments", org.pk)
     return _page(request, org, assign_form=form)
 
 
@@ -85,14 +84,15 @@ def end(request: HttpRequest, pk: int, post_id: int) -> HttpResponse:
     post = get_object_or_404(qs.select_related("person", "organization"), request.user, pk=post_id)
     linking = post.role in LINKING_ROLES
     form = EndForm(request.POST or None, reason_required=linking, due=checks.link_due(post) if linking else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            outcome = services.assignment_end(post=post, actor=request.user, **form.cleaned_data)
-        except ServiceError as exc:
-            form.add_error(None, exc.message)
-        else:
-            _done(request, f"已结束{post.get_role_display()}{post.person.name}的任职", outcome)
-            return redirect("organizations:assignments", org.pk)
+    outcome = submit_form(
+        request,
+        form,
+        lambda data: services.assignment_end(post=post, actor=request.user, **data),
+        success=f"已结束{post.get_role_display()}{post.person.name}的任职",
+    )
+    if outcome is not None:
+        _warn(request, outcome)
+        return redirect("organizations:assignments", org.pk)
     title = f"结束{post.get_role_display()}：{post.person.name}"
     return render(request, "organizations/assignments_end.html", {"org": org, "form": form, "title": title})
 
@@ -103,14 +103,15 @@ def end(request: HttpRequest, pk: int, post_id: int) -> HttpResponse:
 def unit_add(request: HttpRequest, pk: int) -> HttpResponse:
     org = _org(request, pk)
     form = SupportUnitForm(request.POST, people=selectors.people_to_pick(request.user))
-    if form.is_valid():
-        try:
-            outcome = services.support_unit_add(organization=org, actor=request.user, **form.cleaned_data)
-        except ServiceError as exc:
-            form.add_error(None, exc.message)
-        else:
-            _done(request, f"已新增联建部门：{outcome.obj.unit_name}", outcome)
-            return redirect("organizations:assignments", org.pk)
+    outcome = submit_form(
+        request,
+        form,
+        lambda data: services.support_unit_add(organization=org, actor=request.user, **data),
+        success=lambda outcome: f"已新增联建部门：{outcome.obj.unit_name}",
+    )
+    if outcome is not None:
+        _warn(request, outcome)
+        return redirect("organizations:assignments", org.pk)
     return _page(request, org, unit_form=form)
 
 
@@ -122,14 +123,15 @@ def unit_end(request: HttpRequest, pk: int, unit_id: int) -> HttpResponse:
     qs = SupportUnit.objects.filter(organization=org, ended_on__isnull=True)
     unit = get_object_or_404(qs, request.user, pk=unit_id)
     form = EndForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            outcome = services.support_unit_end(unit=unit, actor=request.user, **form.cleaned_data)
-        except ServiceError as exc:
-            form.add_error(None, exc.message)
-        else:
-            _done(request, f"已结束与“{unit.unit_name}”的联建关系", outcome)
-            return redirect("organizations:assignments", org.pk)
+    outcome = submit_form(
+        request,
+        form,
+        lambda data: services.support_unit_end(unit=unit, actor=request.user, **data),
+        success=f"已结束与“{unit.unit_name}”的联建关系",
+    )
+    if outcome is not None:
+        _warn(request, outcome)
+        return redirect("organizations:assignments", org.pk)
     title = f"结束联建：{unit.unit_name}"
     return render(request, "organizations/assignments_end.html", {"org": org, "form": form, "title": title})
 

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import HttpRequest, HttpResponse
@@ -8,7 +10,7 @@ from django.views.decorators.http import require_http_methods
 from zhengdun.audit.selectors import events_for_object
 from zhengdun.cases.selectors import case_list
 from zhengdun.core.errors import ServiceError
-from zhengdun.core.http import paginate, querystring_without_page
+from zhengdun.core.http import paginate, querystring_without_page, submit_form
 from zhengdun.core.scoping import get_object_or_404, restrict
 from zhengdun.organizations import selectors, services
 from zhengdun.organizations.assignment_checks import ASSIGNMENT_ROLES
@@ -59,14 +61,14 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 def add_child(request: HttpRequest, pk: int) -> HttpResponse:
     parent = get_object_or_404(Organization.objects.all(), request.user, pk=pk)
     form = OrganizationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            org = services.org_create(parent=parent, actor=request.user, **form.cleaned_data)
-        except ServiceError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, f"已新建组织“{org.name}”")
-            return redirect("organizations:detail", org.pk)
+    org = submit_form(
+        request,
+        form,
+        lambda data: services.org_create(parent=parent, actor=request.user, **data),
+        success=lambda org: f"已新建组织“{org.name}”",
+    )
+    if org is not None:
+        return redirect("organizations:detail", org.pk)
     return render(request, "organizations/form.html", {"form": form, "parent": parent, "title": f"在“{parent.name}”下新建组织"})
 
 
@@ -76,14 +78,15 @@ def add_child(request: HttpRequest, pk: int) -> HttpResponse:
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
     org = get_object_or_404(Organization.objects.select_related("parent"), request.user, pk=pk)
     form = OrganizationForm(request.POST or None, instance=org)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.org_update(org=Organization.objects.get(pk=org.pk), actor=request.user, **form.cleaned_data)
-        except ServiceError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, "已保存")
-            return redirect("organizations:detail", org.pk)
+    saved = submit_form(
+        request,
+        form,
+        # Validation has already written the posted values onto `org`: the service gets an untouched copy.
+        lambda data: services.org_update(org=Organization.objects.get(pk=org.pk), actor=request.user, **data),
+        success="已保存",
+    )
+    if saved is not None:
+        return redirect("organizations:detail", org.pk)
     return render(request, "organizations/form.html", {"form": form, "org": org, "title": f"修改“{org.name}”"})
 
 
@@ -99,12 +102,13 @@ def move(request: HttpRequest, pk: int) -> HttpResponse:
         if new_parent is None:
             form.add_error("new_parent_code", "在您的管辖范围内找不到该编码的组织")
         else:
-            try:
-                services.org_move(org=org, new_parent=new_parent, actor=request.user)
-            except ServiceError as exc:
-                form.add_error(None, exc.message)
-            else:
-                messages.success(request, f"已将“{org.name}”及其下级组织调整到“{new_parent.name}”之下")
+            moved = submit_form(
+                request,
+                form,
+                lambda data: services.org_move(org=org, new_parent=new_parent, actor=request.user),
+                success=f"已将“{org.name}”及其下级组织调整到“{new_parent.name}”之下",
+            )
+            if moved is not None:
                 return redirect("organizations:detail", org.pk)
     return render(request, "organizations/move.html", {"form": form, "org": org})
 
@@ -147,14 +151,14 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def person_add(request: HttpRequest, pk: int) -> HttpResponse:
     org = get_object_or_404(Organization.objects.all(), request.user, pk=pk)
     form = PersonForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            person = services.person_create(organization=org, actor=request.user, **form.cleaned_data)
-        except ServiceError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, f"已登记人员“{person.name}”")
-            return redirect("organizations:person", person.pk)
+    person = submit_form(
+        request,
+        form,
+        lambda data: services.person_create(organization=org, actor=request.user, **data),
+        success=lambda person: f"已登记人员“{person.name}”",
+    )
+    if person is not None:
+        return redirect("organizations:person", person.pk)
     return render(request, "organizations/form.html", {"form": form, "title": f"在“{org.name}”登记人员"})
 
 
@@ -164,14 +168,15 @@ def person_add(request: HttpRequest, pk: int) -> HttpResponse:
 def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_object_or_404(Person.objects.select_related("organization"), request.user, pk=pk)
     form = PersonForm(request.POST or None, instance=person)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.person_update(person=Person.objects.get(pk=pk), actor=request.user, **form.cleaned_data)
-        except ServiceError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, "已保存")
-            return redirect("organizations:person", pk)
+    saved = submit_form(
+        request,
+        form,
+        # As in edit: the service gets a copy that validation has not written onto.
+        lambda data: services.person_update(person=Person.objects.get(pk=pk), actor=request.user, **data),
+        success="已保存",
+    )
+    if saved is not None:
+        return redirect("organizations:person", pk)
     return render(request, "organizations/form.html", {"form": form, "title": f"修改人员“{person.name}”"})
 
 
@@ -181,22 +186,19 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def post_add(request: HttpRequest, pk: int) -> HttpResponse:
     org = get_object_or_404(Organization.objects.all(), request.user, pk=pk)
     form = PostForm(request.POST or None, people=selectors.person_list(request.user))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.post_assign(
-                person=data["person"],
-                organization=org,
-                role=data["role"],
-                actor=request.user,
-                started_on=data["started_on"],
-                note=data["note"],
-            )
-        except ServiceError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, "已安排任职")
-            return redirect("organizations:detail", org.pk)
+
+    def assign(data: dict[str, Any]) -> Post:
+        return services.post_assign(
+            person=data["person"],
+            organization=org,
+            role=data["role"],
+            actor=request.user,
+            started_on=data["started_on"],
+            note=data["note"],
+        )
+
+    if submit_form(request, form, assign, success="已安排任职") is not None:
+        return redirect("organizations:detail", org.pk)
     assignment_roles = "、".join(role.label for role in ASSIGNMENT_ROLES)
     context = {"form": form, "org": org, "assignment_roles": assignment_roles, "title": f"为“{org.name}”安排任职"}
     return render(request, "organizations/post_add.html", context)
@@ -208,12 +210,9 @@ def post_add(request: HttpRequest, pk: int) -> HttpResponse:
 def post_end(request: HttpRequest, pk: int) -> HttpResponse:
     post = get_object_or_404(Post.objects.select_related("organization", "person"), request.user, pk=pk)
     form = EndPostForm(request.POST or None, initial={"ended_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.post_end(post=post, actor=request.user, **form.cleaned_data)
-        except ServiceError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, "已结束任职")
-            return redirect("organizations:detail", post.organization_id)
+    ended = submit_form(
+        request, form, lambda data: services.post_end(post=post, actor=request.user, **data), success="已结束任职"
+    )
+    if ended is not None:
+        return redirect("organizations:detail", post.organization_id)
     return render(request, "organizations/form.html", {"form": form, "title": f"结束任职：{post}"})

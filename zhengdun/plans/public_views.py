@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from zhengdun.core.errors import ServiceError
+from zhengdun.core.http import submit_form
 from zhengdun.core.middleware import client_ip
 from zhengdun.plans import public
 from zhengdun.plans.plan_text import plan_text
@@ -24,21 +23,20 @@ def plan_page(request: HttpRequest, token: str) -> HttpResponse:
     plan = published_plan(token)
     notice = notice_of(plan, timezone.localdate())
     form = CommentForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            public.comment_submit(
-                plan=plan,
-                body=data["body"],
-                author_name=data["author_name"],
-                contact=data["contact"],
-                sender_address=client_ip(request),
-            )
-        except ServiceError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, THANKS)
-            return redirect(f"{request.path}#comment-form")
+    comment = submit_form(
+        request,
+        form,
+        lambda data: public.comment_submit(
+            plan=plan,
+            body=data["body"],
+            author_name=data["author_name"],
+            contact=data["contact"],
+            sender_address=client_ip(request),
+        ),
+        success=THANKS,
+    )
+    if comment is not None:
+        return redirect(f"{request.path}#comment-form")
     context = {
         # The approved version, never the working copy someone may be editing.
         "text": plan_text(plan.approved_version.content),

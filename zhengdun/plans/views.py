@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from zhengdun.campaigns.selectors import campaign_list
 from zhengdun.core.errors import ServiceError
-from zhengdun.core.http import paginate, querystring_without_page
+from zhengdun.core.http import paginate, querystring_without_page, submit_form
 from zhengdun.plans import drafting, four_reviews, measures, selectors, services
 from zhengdun.plans.diff import as_sections, diff_contents
 from zhengdun.plans.forms import FourReviewForm, MeasureForm, PlanCreateForm, PlanForm, ReviewForm
@@ -90,14 +90,14 @@ def create(request: HttpRequest, case_id: int) -> HttpResponse:
     _need(request, "plans.add_plan", services.ERR_NO_ADD)
     findings = drafting.findings_of(case)
     form = PlanCreateForm(request.POST or None, initial={"start": "findings" if findings else "blank"})
-    if request.method == "POST" and form.is_valid():
-        try:
-            plan = services.plan_create(case=case, actor=request.user, from_findings=form.cleaned_data["start"] == "findings")
-        except ServiceError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, "已起草整顿方案，请补充完善各部分内容和整改任务")
-            return redirect("plans:edit", plan.pk)
+    plan = submit_form(
+        request,
+        form,
+        lambda data: services.plan_create(case=case, actor=request.user, from_findings=data["start"] == "findings"),
+        success="已起草整顿方案，请补充完善各部分内容和整改任务",
+    )
+    if plan is not None:
+        return redirect("plans:edit", plan.pk)
     context = {"case": case, "findings": findings, "form": form}
     return render(request, "plans/plan_create.html", context, status=400 if form.errors else 200)
 
@@ -197,21 +197,20 @@ def measure_edit(request: HttpRequest, pk: int, task_id: int | None = None) -> H
     _need(request, "plans.change_plan", services.ERR_NO_CHANGE)
     initial = ({f: getattr(task, f) for f in measures.FIELDS} | {"version": task.version}) if task else {}
     form = MeasureForm(request.POST or None, organization=plan.case.organization, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            measures.measure_save(
-                plan=plan,
-                actor=request.user,
-                task_id=task_id,
-                expected_version=data["version"],
-                **{f: data[f] for f in measures.FIELDS},
-            )
-        except ServiceError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, "整改措施已保存")
-            return redirect(reverse("plans:edit", args=[plan.pk]) + "#measures")
+    saved = submit_form(
+        request,
+        form,
+        lambda data: measures.measure_save(
+            plan=plan,
+            actor=request.user,
+            task_id=task_id,
+            expected_version=data["version"],
+            **{f: data[f] for f in measures.FIELDS},
+        ),
+        success="整改措施已保存",
+    )
+    if saved is not None:
+        return redirect(reverse("plans:edit", args=[plan.pk]) + "#measures")
     context = {"plan": plan, "task": task, "form": form}
     return render(request, "plans/plan_measure.html", context, status=400 if form.errors else 200)
 
@@ -252,22 +251,21 @@ def review(request: HttpRequest, pk: int, level: str) -> HttpResponse:
         raise Http404("未知的审核层级")
     _need(request, services.REVIEW_PERMISSION[ReviewLevel(level)], services.ERR_NO_REVIEW[ReviewLevel(level)])
     form = ReviewForm(request.POST or None, initial={"version": plan.version})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.plan_review(
-                plan=plan,
-                actor=request.user,
-                level=level,
-                decision=data["decision"],
-                comments=data["comments"],
-                expected_version=data["version"],
-            )
-        except ServiceError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, f"已完成{ReviewLevel(level).label}")
-            return redirect("plans:detail", plan.pk)
+    reviewed = submit_form(
+        request,
+        form,
+        lambda data: services.plan_review(
+            plan=plan,
+            actor=request.user,
+            level=level,
+            decision=data["decision"],
+            comments=data["comments"],
+            expected_version=data["version"],
+        ),
+        success=f"已完成{ReviewLevel(level).label}",
+    )
+    if reviewed is not None:
+        return redirect("plans:detail", plan.pk)
     context = {"plan": plan, "form": form, "level": ReviewLevel(level)}
     return render(request, "plans/plan_review.html", context, status=400 if form.errors else 200)
 

@@ -9,7 +9,7 @@ from zhengdun.campaigns.models import CampaignStatus
 from zhengdun.campaigns.selectors import campaign_list
 from zhengdun.cases.states import CaseState
 from zhengdun.core.errors import ServiceError
-from zhengdun.core.http import PAGE_SIZE, paginate, querystring_without_page
+from zhengdun.core.http import PAGE_SIZE, paginate, querystring_without_page, submit_form
 from zhengdun.core.scoping import restrict
 from zhengdun.organizations.models import Organization
 from zhengdun.screening import selectors, services
@@ -54,17 +54,16 @@ def index(request: HttpRequest) -> HttpResponse:
 @require_POST
 def open_round(request: HttpRequest) -> HttpResponse:
     form = _open_form(request)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            rnd = services.round_open(
-                campaign=data["campaign"], jurisdiction=data["jurisdiction"], actor=request.user, note=data["note"]
-            )
-        except ServiceError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, f"已发起“{rnd.jurisdiction.name}”的排查")
-            return redirect("screening:detail", rnd.pk)
+    rnd = submit_form(
+        request,
+        form,
+        lambda data: services.round_open(
+            campaign=data["campaign"], jurisdiction=data["jurisdiction"], actor=request.user, note=data["note"]
+        ),
+        success=lambda rnd: f"已发起“{rnd.jurisdiction.name}”的排查",
+    )
+    if rnd is not None:
+        return redirect("screening:detail", rnd.pk)
     return _index(request, form, status=400)
 
 
