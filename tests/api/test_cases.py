@@ -5,6 +5,7 @@ from zhengdun.audit.models import AuditEvent
 from zhengdun.cases import services
 from zhengdun.cases.models import Case, CaseEvent
 from zhengdun.cases.states import CaseState
+from zhengdun.plans.guards import ERR_PLAN_NOT_APPROVED
 
 
 @pytest.fixture
@@ -182,7 +183,7 @@ def test_it_refuses_to_approve_a_case_without_an_approved_plan(world, case_e, ap
     case = services.case_transition(case=case, action="identify", actor=county)
     response = api_as(county).post(f"/cases/{case.pk}/transitions", {"action": "approve_plan", "version": case.version})
     assert response.status_code == 400
-    assert response.json()["detail"] == services.ERR_PLAN_NOT_APPROVED
+    assert response.json()["detail"] == ERR_PLAN_NOT_APPROVED
     case.refresh_from_db()
     assert case.state == CaseState.IDENTIFIED and case.version == 3
     assert not CaseEvent.objects.filter(case=case, action="approve_plan").exists()

@@ -6,6 +6,7 @@ from zhengdun.cases.honesty import MSG_GOOD_FOR_BAD, honesty_report
 from zhengdun.cases.models import Case, CaseEvent
 from zhengdun.cases.states import CaseState
 from zhengdun.core.errors import NotPermitted, ServiceError
+from zhengdun.organizations.assignment_checks import ERR_KEY_NEEDS_LEADER
 from zhengdun.organizations.models import EconomyRecord, Post
 
 
@@ -18,7 +19,7 @@ def test_it_refuses_a_key_case_without_a_contact_leader(world, campaign, town1, 
     case = proposed(campaign, world.village_e, town1)
     with pytest.raises(ServiceError) as exc:
         services.case_transition(case=case, action="identify", actor=county, filed_on="2026-03-01", is_key=True)
-    assert exc.value.message == services.ERR_KEY_NEEDS_LEADER
+    assert exc.value.message == ERR_KEY_NEEDS_LEADER
     case.refresh_from_db()
     assert case.state == CaseState.PROPOSED and not case.is_key
 

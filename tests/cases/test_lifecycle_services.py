@@ -6,6 +6,7 @@ from zhengdun.cases import services
 from zhengdun.cases.models import Case, CaseEvent
 from zhengdun.cases.states import CaseState
 from zhengdun.core.errors import ConflictError, NotPermitted, ServiceError
+from zhengdun.plans.guards import ERR_PLAN_NOT_APPROVED
 
 
 def walk_to(case, county, town1, until):
@@ -132,7 +133,7 @@ def test_it_refuses_to_approve_a_case_without_an_approved_plan(world, campaign, 
     case = walk_to(case, county, town1, CaseState.IDENTIFIED)
     with pytest.raises(ServiceError) as exc:
         services.case_transition(case=case, action="approve_plan", actor=county)
-    assert exc.value.message == services.ERR_PLAN_NOT_APPROVED
+    assert exc.value.message == ERR_PLAN_NOT_APPROVED
     case.refresh_from_db()
     assert case.state == CaseState.IDENTIFIED and case.version == 3
     assert not CaseEvent.objects.filter(case=case, action="approve_plan").exists()

@@ -3,9 +3,10 @@ from django.urls import reverse
 from tests.plans_support import approved_plan
 from zhengdun.cases.forms import TransitionForm
 from zhengdun.cases.models import Case, CaseEvent
-from zhengdun.cases.services import ERR_PLAN_NOT_APPROVED, case_open, case_transition
+from zhengdun.cases.services import case_open, case_transition
 from zhengdun.cases.states import CaseState
 from zhengdun.cases.transitions import BY_ACTION
+from zhengdun.plans.guards import ERR_PLAN_NOT_APPROVED
 
 
 def _post(client, case, action, **data):

@@ -8,12 +8,12 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
-from zhengdun.api.common import WRITE_ERRORS, Page, Ref, caller
+from zhengdun.api.common import WRITE_ERRORS, BlockedOfferOut, OfferOut, Page, Ref, caller, offer_out
 from zhengdun.campaigns.models import Campaign
 from zhengdun.cases import selectors, services
 from zhengdun.cases.models import Case, CaseEvent
 from zhengdun.cases.states import CaseState
-from zhengdun.cases.transitions import available_from
+from zhengdun.cases.transitions import CASE_WORKFLOW
 from zhengdun.core.scoping import get_object_or_404
 from zhengdun.organizations.models import Organization
 
@@ -49,37 +49,21 @@ class CaseOut(Schema):
         return obj.get_state_display()
 
 
-class TransitionOut(Schema):
-    action: str
-    label: str
-    target: str
-    target_label: str
-    note_required: bool
-    requires: list[str]
-
-
 class CaseDetailOut(CaseOut):
     main_problems: str
     measures: str
     last_satisfaction: Decimal | None
     created_at: datetime.datetime
-    transitions: list[TransitionOut] = Field(description="调用者在当前状态下可执行的操作")
+    transitions: list[OfferOut] = Field(description="调用者在当前状态下可执行的操作")
+    blocked_transitions: list[BlockedOfferOut] = Field(description="调用者有权限但当前尚不能执行的操作及原因")
 
     @staticmethod
     def resolve_transitions(obj: Case, context: dict[str, Any]) -> list[dict[str, Any]]:
-        user = context["request"].auth
-        return [
-            {
-                "action": t.action,
-                "label": t.label,
-                "target": t.target,
-                "target_label": STATE_LABELS[t.target],
-                "note_required": t.note_required,
-                "requires": list(t.requires),
-            }
-            for t in available_from(obj.state)
-            if user.has_perm(t.permission)
-        ]
+        return [offer_out(o) for o in CASE_WORKFLOW.offers(obj, context["request"].auth) if o.allowed]
+
+    @staticmethod
+    def resolve_blocked_transitions(obj: Case, context: dict[str, Any]) -> list[dict[str, Any]]:
+        return [offer_out(o) for o in CASE_WORKFLOW.offers(obj, context["request"].auth) if not o.allowed]
 
 
 class EventOut(Schema):

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Schema
+from ninja import Field, Schema
 from ninja.pagination import LimitOffsetPagination
 
 from zhengdun.accounts.models import User
+from zhengdun.core.workflow import Offer
 
 # A page of a list never holds more than this many rows, whatever is asked.
 MAX_PAGE_SIZE = 200
@@ -24,6 +25,7 @@ class Page(LimitOffsetPagination):
 class ErrorOut(Schema):
     detail: str
     errors: list[str] = []
+    remedy_url: str = ""
 
 
 # Error statuses a write may answer with, for the OpenAPI document.
@@ -40,3 +42,36 @@ class Ref(Schema):
 def caller(request: HttpRequest) -> User:
     """The authenticated account; both auth classes put it on request.auth."""
     return request.auth  # type: ignore[attr-defined,no-any-return]
+
+
+class OfferOut(Schema):
+    """An action of an object's workflow the caller may take now (core.workflow.Offer)."""
+
+    action: str
+    label: str
+    target: str | None = Field(description="目标状态；为空表示退回原状态")
+    target_label: str
+    note_required: bool
+    requires: list[str]
+
+
+class BlockedOfferOut(OfferOut):
+    """An action the caller holds the right for but cannot take yet, and why."""
+
+    blocked: str = Field(description="不能执行的原因")
+    remedy_url: str = Field("", description="解决办法所在页面")
+
+
+def offer_out(offer: Offer) -> dict[str, Any]:
+    t = offer.transition
+    out: dict[str, Any] = {
+        "action": t.action,
+        "label": t.label,
+        "target": t.target,
+        "target_label": offer.target_label,
+        "note_required": t.note_required,
+        "requires": list(t.requires),
+    }
+    if not offer.allowed:
+        out.update(blocked=offer.blocked, remedy_url=offer.remedy_url)
+    return out

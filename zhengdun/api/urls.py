@@ -34,7 +34,10 @@ api.add_router("/", "zhengdun.api.plans.router")
 
 @api.exception_handler(ServiceError)
 def _service_error(request: HttpRequest, exc: ServiceError) -> HttpResponse:
-    return api.create_response(request, {"detail": exc.message, "errors": exc.errors}, status=exc.status)
+    body: dict[str, object] = {"detail": exc.message, "errors": exc.errors}
+    if exc.remedy_url:
+        body["remedy_url"] = exc.remedy_url
+    return api.create_response(request, body, status=exc.status)
 
 
 @api.exception_handler(Http404)

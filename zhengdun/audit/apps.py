@@ -8,3 +8,7 @@ class AuditConfig(AppConfig):
 
     def ready(self) -> None:
         from zhengdun.audit import signals  # noqa: F401
+        from zhengdun.audit.services import record
+        from zhengdun.core import recording
+
+        recording.install(record)

@@ -2,49 +2,15 @@
 
 from __future__ import annotations
 
-import datetime
-import decimal
-import uuid
 from typing import Any
 
 from django.db import models
 
 from zhengdun.audit.models import Action, AuditEvent
 from zhengdun.core import context
+from zhengdun.core.snapshots import diff, json_value, snapshot
 
-
-def _json_value(value: Any) -> Any:
-    if isinstance(value, datetime.datetime | datetime.date | datetime.time):
-        return value.isoformat()
-    if isinstance(value, decimal.Decimal):
-        return str(value)
-    if isinstance(value, uuid.UUID):
-        return str(value)
-    if isinstance(value, models.Model):
-        return value.pk
-    if isinstance(value, list | tuple | set):
-        return [_json_value(v) for v in value]
-    if isinstance(value, dict):
-        return {str(k): _json_value(v) for k, v in value.items()}
-    return value
-
-
-def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict[str, Any]:
-    """The concrete field values of `obj`, JSON-safe, for before/after records."""
-    data: dict[str, Any] = {}
-    for field in obj._meta.concrete_fields:
-        if fields is not None and field.name not in fields:
-            continue
-        # Secrets never enter the trail; timestamps would make every diff noisy.
-        if field.name in {"password", "updated_at"}:
-            continue
-        data[field.attname] = _json_value(getattr(obj, field.attname))
-    return data
-
-
-def diff(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
-    changed = {k for k in set(before) | set(after) if before.get(k) != after.get(k)}
-    return {k: before.get(k) for k in changed}, {k: after.get(k) for k in changed}
+__all__ = ["diff", "record", "record_change", "snapshot"]
 
 
 def _org_path_of(obj: models.Model | None) -> str:
@@ -82,8 +48,8 @@ def record(
         object_id=str(obj.pk) if obj is not None and obj.pk is not None else "",
         object_repr=(object_repr or (str(obj) if obj is not None else ""))[:300],
         org_path=_org_path_of(obj) if org_path is None else org_path,
-        before=_json_value(before) if before is not None else None,
-        after=_json_value(after) if after is not None else None,
+        before=json_value(before) if before is not None else None,
+        after=json_value(after) if after is not None else None,
         note=note,
         request_id=ctx.request_id,
         client_ip=ctx.client_ip,

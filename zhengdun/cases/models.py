@@ -4,13 +4,14 @@ from django.conf import settings
 from django.db import models
 
 from zhengdun.cases.states import CaseState
+from zhengdun.core.models import TransitionEvent
 
 
 class Case(models.Model):
     """One organization in one campaign, from screening to archive.
 
-    `state` changes only through services.case_transition, which follows the
-    table in transitions.py and writes a CaseEvent; `version` grows with every
+    `state` changes only through the workflow in transitions.py (core.workflow),
+    which writes a CaseEvent per step; `version` grows with every
     change so that a stale form is detected instead of overwriting.
     """
 
@@ -56,26 +57,18 @@ class Case(models.Model):
         return f"{self.organization}（{self.campaign}）"
 
 
-class CaseEvent(models.Model):
-    """One row per state transition: who moved the case, when, and why."""
+class CaseEvent(TransitionEvent):
+    """One row per state transition of a case (see core.workflow)."""
 
     case = models.ForeignKey(Case, verbose_name="整顿对象", on_delete=models.CASCADE, related_name="events")
     from_state = models.CharField("原状态", max_length=24, choices=CaseState.choices, blank=True)
     to_state = models.CharField("新状态", max_length=24, choices=CaseState.choices)
-    action = models.CharField("操作", max_length=32)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    at = models.DateTimeField("时间", auto_now_add=True)
-    note = models.TextField("意见/说明", blank=True)
-    data = models.JSONField("附加信息", default=dict, blank=True)
 
     scope_path = "case__organization__path"
 
-    class Meta:
+    class Meta(TransitionEvent.Meta):
         verbose_name = "状态记录"
         verbose_name_plural = "状态记录"
-        ordering = ["at", "id"]
 
     def __str__(self) -> str:
         return f"{self.case_id}: {self.from_state} → {self.to_state}"

@@ -1,16 +1,24 @@
-"""The case state machine, as data. Nothing else changes Case.state.
+"""The case state machine, as data, on the one workflow mechanism (core.workflow).
 
 Each rule says from which states it may be taken, which permission may take
-it and what must be supplied. Later stages (plans, acceptance with the survey,
-delisting) deepen the checks behind these steps; they do not add paths around
-this table.
+it and what must be supplied. Rules that belong to other apps are guards those
+apps register on this workflow (the plans app: "a county-approved plan"; the
+support app: "a key case needs a contact leader"); they add checks behind
+these steps, never paths around this table.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
 
+from django.utils import timezone
+
+from zhengdun.cases.models import Case, CaseEvent
 from zhengdun.cases.states import CaseState as S
+from zhengdun.core.errors import ServiceError
+from zhengdun.core.workflow import Step, Transition, Workflow
 
 # A target of None sends the case back to the state it had before the current one
 # (a refused removal returns the case to wherever it was).
@@ -18,38 +26,17 @@ PREVIOUS = None
 
 LISTED = (S.IDENTIFIED, S.PLAN_APPROVED, S.RECTIFYING, S.RE_RECTIFYING)
 
-
-@dataclass(frozen=True)
-class Transition:
-    action: str
-    label: str
-    sources: tuple[S, ...]
-    target: S | None
-    permission: str
-    note_required: bool = False
-    # What the step must be given or find, e.g. "satisfaction" for acceptance,
-    # "approved_plan" for a plan the county has approved.
-    requires: tuple[str, ...] = field(default_factory=tuple)
-
-    @property
-    def target_label(self) -> str:
-        return self.target.label if self.target is not None else "原状态"
-
+ERR_FILED_ON = "请填写有效的备案日期"
+ERR_SATISFACTION = "请填写群众满意度（0—100 之间的百分数）"
+ERR_SATISFACTION_LOW = "群众满意度 {rate}% 低于本次整顿工作的合格线 {threshold}%，不能验收销号，应重新整顿"
 
 TRANSITIONS: tuple[Transition, ...] = (
     Transition("propose", "提出拟定", (S.SCREENED,), S.PROPOSED, "cases.propose_case"),
     Transition("identify", "认定备案", (S.PROPOSED,), S.IDENTIFIED, "cases.identify_case", requires=("filed_on",)),
     Transition("return", "退回", (S.PROPOSED,), S.SCREENED, "cases.identify_case", note_required=True),
-    # The plan's county approval takes this step itself (plans.services.plan_review);
-    # offered elsewhere, it still needs a plan the county has approved.
-    Transition(
-        "approve_plan",
-        "批准整顿方案",
-        (S.IDENTIFIED,),
-        S.PLAN_APPROVED,
-        "cases.approve_plan",
-        requires=("approved_plan",),
-    ),
+    # The plan's county approval takes this step itself (plans); the plans app
+    # guards it so that it is never taken without a plan the county approved.
+    Transition("approve_plan", "批准整顿方案", (S.IDENTIFIED,), S.PLAN_APPROVED, "cases.approve_plan"),
     Transition("start", "开始整顿", (S.PLAN_APPROVED,), S.RECTIFYING, "cases.manage_rectification"),
     Transition(
         "request_acceptance",
@@ -79,8 +66,53 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition("reject_removal", "不同意移出", (S.REMOVAL_REQUESTED,), PREVIOUS, "cases.identify_case", note_required=True),
 )
 
-BY_ACTION: dict[str, Transition] = {t.action: t for t in TRANSITIONS}
+CASE_WORKFLOW: Workflow[Case] = Workflow(model=Case, event_model=CaseEvent, event_field="case", transitions=TRANSITIONS, states=S)
+
+BY_ACTION: dict[str, Transition] = CASE_WORKFLOW.by_action
 
 
-def available_from(state: str) -> list[Transition]:
-    return [t for t in TRANSITIONS if state in t.sources]
+def parse_satisfaction(value: Any) -> Decimal:
+    """A satisfaction rate typed as a percentage ("85", "85%", "85.5") as a fraction."""
+    try:
+        rate = Decimal(str(value).strip().rstrip("%"))
+    except (InvalidOperation, ValueError):
+        raise ServiceError(ERR_SATISFACTION) from None
+    if not Decimal("0") <= rate <= Decimal("100"):
+        raise ServiceError(ERR_SATISFACTION)
+    return (rate / 100).quantize(Decimal("0.001"))
+
+
+def _parse_date(value: Any) -> datetime.date:
+    if isinstance(value, datetime.date):
+        return value
+    try:
+        return datetime.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise ServiceError(ERR_FILED_ON) from None
+
+
+@CASE_WORKFLOW.preparer("identify")
+def _filed_and_key(step: Step[Case]) -> None:
+    step.updates["filed_on"] = _parse_date(step.supplied.get("filed_on") or timezone.localdate())
+    if step.supplied.get("is_key") is not None:
+        step.updates["is_key"] = bool(step.supplied["is_key"])
+
+
+@CASE_WORKFLOW.preparer()
+def _satisfaction(step: Step[Case]) -> None:
+    value = step.supplied.get("satisfaction")
+    if "satisfaction" in step.rule.requires:
+        if value in (None, ""):
+            raise ServiceError(ERR_SATISFACTION)
+        rate = parse_satisfaction(value)
+        threshold = step.obj.campaign.satisfaction_threshold
+        if rate < threshold:
+            raise ServiceError(ERR_SATISFACTION_LOW.format(rate=f"{rate * 100:.1f}", threshold=f"{threshold * 100:.0f}"))
+        step.updates["last_satisfaction"] = rate
+    elif value not in (None, ""):
+        step.updates["last_satisfaction"] = parse_satisfaction(value)
+
+
+@CASE_WORKFLOW.preparer("pass")
+def _delisted_on(step: Step[Case]) -> None:
+    step.updates["delisted_on"] = timezone.localdate()

@@ -15,9 +15,9 @@ from zhengdun.cases.forms import CaseLedgerForm, OpenCaseForm, TransitionForm
 from zhengdun.cases.models import Case
 from zhengdun.cases.selectors import case_events, case_list
 from zhengdun.cases.states import CaseState
-from zhengdun.cases.transitions import BY_ACTION, available_from
+from zhengdun.cases.transitions import BY_ACTION, CASE_WORKFLOW
 from zhengdun.core.errors import ConflictError, ServiceError
-from zhengdun.core.http import paginate, querystring_without_page, submit_form
+from zhengdun.core.http import paginate, querystring_without_page, refuse, submit_form
 from zhengdun.core.scoping import get_object_or_404, restrict
 from zhengdun.organizations.models import Organization
 
@@ -68,19 +68,14 @@ def open_case(request: HttpRequest, campaign_pk: int) -> HttpResponse:
 @login_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     case = get_object_or_404(Case.objects.select_related("organization", "organization__parent", "campaign"), request.user, pk=pk)
-    actions = [t for t in available_from(case.state) if request.user.has_perm(t.permission)]
-    # Approving the case needs the county's approval of its plan; until then the
-    # way forward is the plan's own review, so the page points there instead.
-    plan_pending = any("approved_plan" in t.requires for t in actions) and not services.has_approved_plan(case)
-    if plan_pending:
-        actions = [t for t in actions if "approved_plan" not in t.requires]
+    offers = CASE_WORKFLOW.offers(case, request.user)
     ledger_form = CaseLedgerForm(
         initial={"version": case.version, "is_key": case.is_key, "main_problems": case.main_problems, "measures": case.measures}
     )
     context = {
         "case": case,
-        "actions": actions,
-        "plan_pending": plan_pending,
+        "actions": [o for o in offers if o.allowed],
+        "blocked": [o for o in offers if not o.allowed],
         "timeline": case_events(request.user, case),
         "ledger_form": ledger_form,
         "events": events_for_object(request.user, case)[:20],
@@ -109,7 +104,7 @@ def transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             messages.error(request, exc.message)
             return redirect("cases:detail", case.pk)
         except ServiceError as exc:
-            form.add_error(None, exc.message)
+            refuse(form, exc)
         else:
             messages.success(request, f"已{rule.label}：{case.organization.name}")
             back = request.POST.get("next", "")
@@ -117,7 +112,10 @@ def transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                 return redirect(back)
             return redirect("cases:detail", case.pk)
     return render(
-        request, "cases/transition.html", {"form": form, "case": case, "rule": rule}, status=400 if form.errors else 200
+        request,
+        "cases/transition.html",
+        {"form": form, "case": case, "rule": rule, "target_label": CASE_WORKFLOW.target_label(case, rule)},
+        status=400 if form.errors else 200,
     )
 
 

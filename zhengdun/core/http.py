@@ -26,6 +26,14 @@ def querystring_without_page(request: HttpRequest) -> str:
     return params.urlencode()
 
 
+def refuse(form: forms.BaseForm, exc: ServiceError) -> None:
+    """Show a service's refusal on the form, with the link to the way forward when there is one."""
+    form.add_error(None, exc.message)
+    if exc.remedy_url:
+        form.remedy_url = exc.remedy_url  # type: ignore[attr-defined]
+        form.remedy_label = exc.remedy_label  # type: ignore[attr-defined]
+
+
 def submit_form(
     request: HttpRequest,
     form: forms.BaseForm,
@@ -47,7 +55,7 @@ def submit_form(
     try:
         result = action(form.cleaned_data)
     except ServiceError as exc:
-        form.add_error(None, exc.message)
+        refuse(form, exc)
         return None
     messages.success(request, success(result) if callable(success) else success)
     return result

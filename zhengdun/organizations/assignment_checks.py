@@ -20,12 +20,16 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from zhengdun.campaigns.models import Campaign, CampaignStatus
 from zhengdun.cases.models import Case
 from zhengdun.cases.states import CaseState
+from zhengdun.cases.transitions import CASE_WORKFLOW
+from zhengdun.core.errors import ServiceError
 from zhengdun.core.scoping import STEPLEN, scope_for
+from zhengdun.core.workflow import Step
 from zhengdun.organizations.choices import Level, PostRole
 from zhengdun.organizations.models import LINKING_ROLES, Organization, Post, SupportUnit
 
@@ -55,7 +59,7 @@ UNDER_RECTIFICATION = (
     CaseState.REMOVAL_REQUESTED,
 )
 
-ERR_KEY_CASE_NEEDS_CONTACT_LEADER = "重点整顿对象须先明确联系领导"
+ERR_KEY_NEEDS_LEADER = "重点整顿对象须先明确联系领导，请先在“帮扶力量”中安排联系领导"
 ERR_REASON_REQUIRED = "联系领导调整须说明原因"
 WARN_LEADER_TOWNSHIPS = "{person}联系了 {count} 个乡镇（街道）（{names}），县级领导应只联系 {limit} 个乡镇（街道）"
 WARN_LEADER_VILLAGES = "{person}联系了 {count} 个村（社区）（{names}），县级领导应只联系 {limit} 个整顿重点村（社区）"
@@ -254,7 +258,7 @@ def has_active_contact_leader(organization_id: int, *, excluding: int | None = N
 def key_case_missing_contact_leader(case: Case, *, is_key: bool | None = None) -> bool:
     """True when the case is (or is about to be made) key and nobody holds the A岗 link.
 
-    The identification service refuses with ERR_KEY_CASE_NEEDS_CONTACT_LEADER
+    The identification step refuses with ERR_KEY_NEEDS_LEADER (the guard below)
     when this is true and campaign.key_requires_contact_leader is set; pass
     `is_key` when the flag is being set in the same step.
     """
@@ -329,3 +333,16 @@ def organization_warnings(organization: Organization, *, viewer: Any) -> list[st
     units = list(active_units(SupportUnit.objects.filter(organization=organization)).select_related("head"))
     found.extend(support_unit_warnings(cases, units, today))
     return list(dict.fromkeys(found))
+
+
+@CASE_WORKFLOW.guard("identify")
+def key_case_needs_contact_leader(step: Step[Case]) -> None:
+    """Seed 001: a key case has a county leader linked to it before it is identified."""
+    if step.preview or not step.obj.campaign.key_requires_contact_leader:
+        return
+    if key_case_missing_contact_leader(step.obj, is_key=step.updates.get("is_key", step.obj.is_key)):
+        raise ServiceError(
+            ERR_KEY_NEEDS_LEADER,
+            remedy_url=reverse("organizations:assignments", args=[step.obj.organization_id]),
+            remedy_label="前往“帮扶力量”安排联系领导",
+        )

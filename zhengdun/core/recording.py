@@ -1,0 +1,41 @@
+"""How core writes an audit record without importing the audit app.
+
+The audit app installs its writer here when it is ready (audit/apps.py); core's
+workflow calls `record_transition`. Core stays at the bottom of the layers.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from django.core.exceptions import ImproperlyConfigured
+from django.db.models import Model
+
+
+class Recorder(Protocol):
+    def __call__(
+        self,
+        action: str,
+        obj: Model | None = None,
+        *,
+        actor: Any = None,
+        before: dict[str, Any] | None = None,
+        after: dict[str, Any] | None = None,
+        note: str = "",
+    ) -> object: ...
+
+
+_recorder: Recorder | None = None
+
+TRANSITION = "transition"
+
+
+def install(recorder: Recorder) -> None:
+    global _recorder
+    _recorder = recorder
+
+
+def record_transition(obj: Model, *, actor: Any, before: dict[str, Any], after: dict[str, Any], note: str) -> None:
+    if _recorder is None:
+        raise ImproperlyConfigured("zhengdun.audit must be installed: every transition is audited")
+    _recorder(TRANSITION, obj, actor=actor, before=before, after=after, note=note)
