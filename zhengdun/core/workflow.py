@@ -157,9 +157,12 @@ class Workflow(Generic[M]):
     def preparer(self, *actions: str) -> Callable[[Hook], Hook]:
         """Turn what was supplied into field updates (`step.updates`); raise ServiceError on bad input."""
 
+        targets = self._actions(actions)
+
         def register(fn: Hook) -> Hook:
-            for action in self._actions(actions):
-                self._preparers[action].append(fn)
+            for action in targets:
+                if fn not in self._preparers[action]:
+                    self._preparers[action].append(fn)
             return fn
 
         return register
@@ -167,8 +170,10 @@ class Workflow(Generic[M]):
     def guard(self, *actions: str) -> Callable[[Hook], Hook]:
         """A precondition; raise ServiceError (with a remedy link where there is a way forward) to refuse."""
 
+        targets = self._actions(actions)
+
         def register(fn: Hook) -> Hook:
-            for action in self._actions(actions):
+            for action in targets:
                 if fn not in self._guards[action]:
                     self._guards[action].append(fn)
             return fn
@@ -178,8 +183,10 @@ class Workflow(Generic[M]):
     def effect(self, *actions: str) -> Callable[[Effect], Effect]:
         """Run inside the step's transaction after the state and the event are written."""
 
+        targets = self._actions(actions)
+
         def register(fn: Effect) -> Effect:
-            for action in self._actions(actions):
+            for action in targets:
                 if fn not in self._effects[action]:
                     self._effects[action].append(fn)
             return fn
