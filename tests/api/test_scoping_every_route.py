@@ -8,7 +8,7 @@ import datetime
 import re
 from typing import Any
 
-from tests.plans.notice_support import scoping_ids as notice_scoping_ids
+from tests.notices.notice_support import scoping_ids as notice_scoping_ids
 from tests.plans.task_support import api_scoping_ids
 from zhengdun.api.urls import api
 from zhengdun.campaigns.services import campaign_create_from_template

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from tests.browser.conftest import login
-from tests.plans.notice_support import approved_plan
+from tests.notices.notice_support import approved_plan
 from zhengdun.plans.models import CommentStatus, PublicComment
 
 pytestmark = pytest.mark.browser

@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from tests.plans import notice_support, plan_support, similarity_support
+from tests.notices import notice_support
+from tests.plans import plan_support, similarity_support
 from tests.plans.task_support import web_scoping_objects
 from zhengdun.campaigns.services import campaign_create_from_template
 from zhengdun.cases.services import case_open
