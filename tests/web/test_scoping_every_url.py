@@ -36,7 +36,7 @@ NO_OBJECT = {
 }
 
 # Public by design: reached by anyone holding the link (a plan's public token),
-# no account, no scope. Their own 404 rules are tested in tests/plans/test_public_pages.py.
+# no account, no scope. Their own 404 rules are tested in tests/notices/test_notice_pages.py.
 PUBLIC = {"public:plan", "public:qr"}
 
 
