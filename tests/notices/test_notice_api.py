@@ -2,38 +2,13 @@
 
 from __future__ import annotations
 
-import io
-
-import docx
-import pytest
-
 from tests.api.conftest import ApiClient
 from tests.notices.notice_support import DRAFT_PROBLEMS, approved_plan, comment_on, token_of
-from zhengdun.accounts.models import ApiToken
 from zhengdun.notices import services as public
 from zhengdun.notices.models import CommentStatus, PublicComment
 from zhengdun.plans.models import Plan
 
 MARKUP = "<script>alert(1)</script><b>x</b>"
-
-
-@pytest.fixture
-def api_as(world):
-    def make(user):
-        _token, raw = ApiToken.issue(user, name="测试")
-        return ApiClient(raw)
-
-    return make
-
-
-@pytest.fixture
-def anonymous_api() -> ApiClient:
-    return ApiClient(None)
-
-
-@pytest.fixture
-def on_notice(world, campaign):
-    return approved_plan(campaign, world.village_e, published=True)
 
 
 def test_it_reads_a_published_plan_without_credentials(on_notice, anonymous_api: ApiClient):
@@ -113,10 +88,3 @@ def test_it_lists_and_answers_comments(on_notice, api_as, town1, branch1):
     response = client.post(f"/comments/{comment.pk}/answer", {"answer": " "})
     assert response.status_code == 400 and response.json()["detail"] == public.ERR_ANSWER_EMPTY
     assert client.post(f"/comments/{comment.pk}/hide").json()["status"] == "hidden"
-
-
-def test_it_downloads_the_plan_as_word(on_notice, api_as, town1):
-    response = api_as(town1).get(f"/plans/{on_notice.pk}/docx")
-    assert response.status_code == 200 and "filename*=utf-8''" in response["Content-Disposition"]
-    assert docx.Document(io.BytesIO(b"".join(response.streaming_content))).paragraphs[0].text == on_notice.title
-    assert api_as(town1).get(f"/plans/{on_notice.pk}/docx", version=7).status_code == 404

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 
-import pytest
 from django.test import Client
 from django.urls import reverse
 
@@ -15,11 +14,6 @@ from zhengdun.notices.selectors import public_url
 from zhengdun.plans.models import Plan
 
 MARKUP = "<script>alert(1)</script><b>x</b>"
-
-
-@pytest.fixture
-def on_notice(world, campaign):
-    return approved_plan(campaign, world.village_e, published=True)
 
 
 def page_of(plan: Plan) -> str:

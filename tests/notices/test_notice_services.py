@@ -19,16 +19,6 @@ from zhengdun.plans.models import Plan, PlanStatus
 TODAY = datetime.date(2026, 4, 1)
 
 
-@pytest.fixture
-def plan(world, campaign):
-    return approved_plan(campaign, world.village_e)
-
-
-@pytest.fixture
-def on_notice(world, campaign):
-    return approved_plan(campaign, world.village_e, published=True)
-
-
 def submit(plan: Plan, body: str = "建议把村务公开栏移到村口。", address: str = "10.0.0.1", **extra: str) -> PublicComment:
     return public.comment_submit(plan=plan, body=body, sender_address=address, **extra)
 

@@ -3,28 +3,12 @@
 from __future__ import annotations
 
 import datetime
-import io
 
-import docx
-import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from tests.notices.notice_support import approved_plan, comment_on, notice_of, token_of
-from zhengdun.audit.models import Action, AuditEvent
 from zhengdun.notices import services as public
 from zhengdun.notices.models import CommentStatus, PlanNotice, PublicComment
-from zhengdun.plans.models import Plan
-
-
-@pytest.fixture
-def plan(world, campaign):
-    return approved_plan(campaign, world.village_e)
-
-
-@pytest.fixture
-def on_notice(world, campaign):
-    return approved_plan(campaign, world.village_e, published=True)
 
 
 def test_it_shows_the_notice_page_with_link_and_qr(on_notice, as_user, town1):
@@ -122,23 +106,3 @@ def test_it_lists_comments_in_a_fixed_number_of_queries(
         comment_on(other, body=f"又一条意见 {i}", status=CommentStatus.ANSWERED, answer="好", answered_by=county)
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(reverse("notices:comments"))
-
-
-def test_it_downloads_the_plan_as_word_with_a_chinese_name(plan, as_user, branch1):
-    response = as_user(branch1).get(reverse("plans:docx", args=[plan.pk]))
-    assert response.status_code == 200
-    assert "filename*=utf-8''" in response["Content-Disposition"]
-    assert "%E5%85%B3%E4%BA%8E" in response["Content-Disposition"]  # 关于
-    document = docx.Document(io.BytesIO(b"".join(response.streaming_content)))
-    assert document.paragraphs[0].text == plan.title
-    # Names and duties only, no phones: the download is not logged as an export.
-    assert not AuditEvent.objects.filter(action=Action.EXPORT).exists()
-
-
-def test_it_downloads_a_stored_version(plan, as_user, town1):
-    Plan.objects.filter(pk=plan.pk).update(title="改过的标题", updated_at=timezone.now())
-    response = as_user(town1).get(reverse("plans:docx", args=[plan.pk]), {"version": 1})
-    document = docx.Document(io.BytesIO(b"".join(response.streaming_content)))
-    assert document.paragraphs[0].text.startswith("关于东关村党支部")
-    assert "%EF%BC%88%E7%AC%AC1%E7%89%88%EF%BC%89" in response["Content-Disposition"]  # （第1版）
-    assert as_user(town1).get(reverse("plans:docx", args=[plan.pk]), {"version": 9}).status_code == 404
