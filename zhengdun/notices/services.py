@@ -19,6 +19,7 @@ from zhengdun.core.public.text import ERR_CONTROL_CHARS, clean_text, has_control
 from zhengdun.core.scoping import ensure_org_in_scope
 from zhengdun.core.workflow import ERR_NO_PERMISSION
 from zhengdun.notices.models import CommentSender, PlanNotice, PublicComment
+from zhengdun.notices.selectors import period_of
 from zhengdun.notices.transitions import ANSWER_MAX, ANSWER_PERM, COMMENT_WORKFLOW, ERR_ANSWER_EMPTY, ERR_ANSWER_LONG
 from zhengdun.plans.models import Plan
 
@@ -137,9 +138,10 @@ def _check_comment(body: str, author_name: str, contact: str) -> None:
 def check_open_for_comments(notice: PlanNotice | None, today: datetime.date) -> None:
     if notice is None or notice.published_at is None:
         raise ServiceError(ERR_NOT_PUBLISHED)
-    if today < notice.starts_on:
+    period = period_of(notice, today)
+    if period.upcoming:
         raise ServiceError(ERR_NOTICE_NOT_STARTED.format(start=f"{notice.starts_on:%Y-%m-%d}"))
-    if today > notice.ends_on:
+    if period.over:
         raise ServiceError(ERR_NOTICE_OVER)
 
 

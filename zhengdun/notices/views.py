@@ -59,6 +59,7 @@ def notice(request: HttpRequest, plan_id: int) -> HttpResponse:
         "page": page,
         # Exactly the steps the workflow offers this user on each comment.
         "rows": [(c, COMMENT_WORKFLOW.offers(c, request.user)) for c in page.object_list],
+        "answer_max": services.ANSWER_MAX,
         "qs": querystring_without_page(request),
     }
     return render(request, "notices/notice.html", context)
