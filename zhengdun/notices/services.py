@@ -92,7 +92,7 @@ def plan_publish(
         raise ServiceError(ERR_TOO_SHORT.format(days=days))
     with transaction.atomic():
         # The plan's row lock orders two publishers of the same plan.
-        current = Plan.objects.select_for_update().select_related("approved_version").get(pk=plan.pk)
+        current = Plan.objects.select_for_update(of=("self",)).select_related("approved_version").get(pk=plan.pk)
         if current.approved_version is None:
             raise ServiceError(ERR_NOT_APPROVED)
         notice = PlanNotice.objects.filter(plan=current).first()
