@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from zhengdun.api.urls import api
 from zhengdun.core import views as core_views
+from zhengdun.notices import urls as notice_urls
 
 urlpatterns = [
     path("", core_views.home, name="home"),
@@ -15,7 +16,8 @@ urlpatterns = [
     path("cases/", include("zhengdun.cases.urls")),
     path("screening/", include("zhengdun.screening.urls")),
     path("plans/", include("zhengdun.plans.urls")),
-    path("p/", include("zhengdun.plans.public_urls")),
+    path("plans/", include("zhengdun.notices.urls")),
+    path("p/", include((notice_urls.public_urlpatterns, "public"))),
     path("audit/", include("zhengdun.audit.urls")),
     path("ledger/", include("zhengdun.ledger.urls")),
     path("api/v1/", api.urls),

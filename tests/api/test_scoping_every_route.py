@@ -8,7 +8,7 @@ import datetime
 import re
 from typing import Any
 
-from tests.plans.notice_support import scoping_ids as notice_scoping_ids
+from tests.notices.notice_support import scoping_ids as notice_scoping_ids
 from tests.plans.task_support import api_scoping_ids
 from zhengdun.api.urls import api
 from zhengdun.campaigns.services import campaign_create_from_template
@@ -17,7 +17,7 @@ from zhengdun.organizations.models import Post, SupportUnit
 from zhengdun.screening.services import record_save, round_open
 
 # Public by design (no credentials, no scope: the plan's public token is the
-# key); their own 404 rules are tested in tests/plans/test_public_api.py.
+# key); their own 404 rules are tested in tests/notices/test_notice_api.py.
 PUBLIC = "/api/v1/public/"
 
 BODIES: dict[str, Any] = {

@@ -12,7 +12,8 @@ from tests.browser.conftest import login
 from tests.plans.task_support import png_bytes
 from zhengdun.cases.services import case_add_dynamic
 from zhengdun.cases.states import CaseState
-from zhengdun.plans.models import Plan, PlanStatus, PublicComment, TaskStatus
+from zhengdun.notices.models import PublicComment
+from zhengdun.plans.models import Plan, PlanStatus, TaskStatus
 
 pytestmark = pytest.mark.browser
 

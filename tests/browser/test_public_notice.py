@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 
 from tests.browser.conftest import login
-from tests.plans.notice_support import approved_plan
-from zhengdun.plans.models import CommentStatus, PublicComment
+from tests.notices.notice_support import approved_plan, token_of
+from zhengdun.notices.models import CommentStatus, PublicComment
 
 pytestmark = pytest.mark.browser
 
@@ -35,7 +35,7 @@ def test_it_takes_a_comment_on_a_phone_and_shows_the_answer_as_text(phone, page,
     dialogs: list[str] = []
     phone.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
 
-    phone.goto(f"/p/{plan.public_token}/")
+    phone.goto(f"/p/{token_of(plan)}/")
     assert phone.get_by_test_id("plan-title").inner_text() == plan.title
     assert "流转土地种植艾草" in phone.get_by_test_id("measures").inner_text()
     assert scroll_width(phone) <= PHONE["width"]
@@ -56,7 +56,7 @@ def test_it_takes_a_comment_on_a_phone_and_shows_the_answer_as_text(phone, page,
     card.get_by_role("button", name="答复").click()
     page.wait_for_selector(".alert-success")
 
-    phone.goto(f"/p/{plan.public_token}/")
+    phone.goto(f"/p/{token_of(plan)}/")
     shown = phone.get_by_test_id("comment-body")
     assert shown.inner_text() == MARKUP
     assert shown.locator("b").count() == 0 and phone.locator("[data-testid=comment] script").count() == 0

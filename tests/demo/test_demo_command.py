@@ -140,7 +140,7 @@ def test_every_case_past_identification_has_its_plan_approved_by_the_county(smal
     for case in past.select_related("plan__approved_version"):
         plan = case.plan
         assert plan.status == PlanStatus.APPROVED and plan.approved_version is not None
-        assert plan.published_at is not None and plan.notice_ends_on >= plan.notice_starts_on
+        assert plan.notice.published_at is not None and plan.notice.ends_on >= plan.notice.starts_on
         assert 2 <= plan.tasks.count() <= 4
         campaign = case.campaign
         assert not plan.tasks.filter(deadline__year__lt=campaign.start_year).exists()

@@ -11,7 +11,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
-from tests.plans.notice_support import approved_plan
+from tests.notices.notice_support import approved_plan
 from zhengdun.core.documents import Document, chinese_date
 from zhengdun.plans.documents import MEASURE_HEADERS, docx_filename, plan_docx
 from zhengdun.plans.models import Plan, Task

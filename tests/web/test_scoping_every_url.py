@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from tests.plans import notice_support, plan_support, similarity_support
+from tests.notices import notice_support
+from tests.plans import plan_support, similarity_support
 from tests.plans.task_support import web_scoping_objects
 from zhengdun.campaigns.services import campaign_create_from_template
 from zhengdun.cases.services import case_open
@@ -35,7 +36,7 @@ NO_OBJECT = {
 }
 
 # Public by design: reached by anyone holding the link (a plan's public token),
-# no account, no scope. Their own 404 rules are tested in tests/plans/test_public_pages.py.
+# no account, no scope. Their own 404 rules are tested in tests/notices/test_notice_pages.py.
 PUBLIC = {"public:plan", "public:qr"}
 
 

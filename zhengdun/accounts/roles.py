@@ -58,8 +58,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "cases.decide_acceptance",
         "cases.relist_case",
         "plans.review_plan",
-        "plans.publish_plan",
-        "plans.answer_comment",
+        "notices.publish_plan",
+        "notices.answer_comment",
         "plans.decide_extension",
         "plans.check_four_reviews",
     ]
@@ -80,8 +80,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "cases.manage_rectification",
         "cases.request_acceptance",
         "plans.review_plan",
-        "plans.publish_plan",
-        "plans.answer_comment",
+        "notices.publish_plan",
+        "notices.answer_comment",
         "plans.decide_extension",
         # Seed 003: the sub-district's secretary does the 四必审 of its communities.
         "plans.check_four_reviews",

@@ -1,12 +1,14 @@
-"""Plans (整顿方案): drafting, measures, submission, reviews, versions and 四必审."""
+"""Plans (整顿方案): drafting, measures, submission, reviews, versions, 四必审
+and the plan as a Word document."""
 
+import io
 from typing import Any
 
-from django.http import Http404, HttpRequest
+from django.http import FileResponse, Http404, HttpRequest
 from ninja import Router, Status
 from ninja.pagination import paginate
 
-from zhengdun.api.common import WRITE_ERRORS, Page, caller
+from zhengdun.api.common import WRITE_ERRORS, ErrorOut, Page, caller
 from zhengdun.api.plan_schemas import (
     DiffOut,
     FourReviewIn,
@@ -24,13 +26,16 @@ from zhengdun.api.plan_schemas import (
     VersionIn,
 )
 from zhengdun.core.errors import ServiceError
-from zhengdun.core.scoping import restrict
+from zhengdun.core.scoping import get_object_or_404, restrict
 from zhengdun.organizations.models import Person
 from zhengdun.plans import four_reviews, measures, selectors, services
 from zhengdun.plans.diff import diff_contents
-from zhengdun.plans.models import Plan, PlanStatus
+from zhengdun.plans.documents import docx_filename, plan_docx
+from zhengdun.plans.models import Plan, PlanStatus, PlanVersion
 
 router = Router(tags=["整顿方案"])
+
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _plan(request: HttpRequest, plan_id: int) -> Plan:
@@ -157,3 +162,17 @@ def four_review_record(request: HttpRequest, case_id: int, payload: FourReviewIn
     case = selectors.case_get(caller(request), case_id)
     four_reviews.four_review_record(case=case, actor=caller(request), **payload.dict())
     return Status(201, four_review_list(request, case_id, payload.year))
+
+
+@router.get(
+    "/plans/{plan_id}/docx",
+    response={200: None, 404: ErrorOut},
+    summary="方案 Word 文档（GB/T 9704-2012 版式）",
+    openapi_extra={"responses": {200: {"description": "Word 文档", "content": {DOCX_TYPE: {}}}}},
+)
+def plan_docx_download(request: HttpRequest, plan_id: int, version: int | None = None) -> Any:
+    plan = selectors.plan_get(caller(request), plan_id)
+    chosen = None
+    if version is not None:
+        chosen = get_object_or_404(PlanVersion.objects.filter(plan=plan), caller(request), number=version)
+    return FileResponse(io.BytesIO(plan_docx(plan, chosen)), as_attachment=True, filename=docx_filename(plan, chosen))

@@ -1,5 +1,5 @@
 """One plan per organization (一村一策): its text, versions, reviews, tasks with
-evidence, extension requests, the public notice and the public's comments."""
+evidence and extension requests. The public notice lives in the notices app."""
 
 from __future__ import annotations
 
@@ -8,10 +8,6 @@ import secrets
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-
-
-def _public_token() -> str:
-    return secrets.token_urlsafe(16)
 
 
 class PlanStatus(models.TextChoices):
@@ -60,10 +56,6 @@ class Plan(models.Model):
     approved_version = models.ForeignKey(
         "PlanVersion", verbose_name="已批准版本", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    public_token = models.CharField("公示链接令牌", max_length=32, unique=True, default=_public_token)
-    notice_starts_on = models.DateField("公示开始", null=True, blank=True)
-    notice_ends_on = models.DateField("公示结束", null=True, blank=True)
-    published_at = models.DateTimeField("公示时间", null=True, blank=True)
     similarity = models.DecimalField("最高相似度", max_digits=4, decimal_places=3, null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="起草人", null=True, on_delete=models.SET_NULL, related_name="+"
@@ -79,18 +71,8 @@ class Plan(models.Model):
         ordering = ["case__organization__path"]
         permissions = [
             ("review_plan", "乡镇（街道）审核整顿方案"),
-            ("publish_plan", "公示整顿方案"),
-            ("answer_comment", "答复群众意见"),
             ("decide_extension", "审批延期申请"),
             ("check_four_reviews", "登记“四必审”"),
-        ]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(notice_ends_on__isnull=True)
-                | models.Q(notice_starts_on__isnull=True)
-                | models.Q(notice_ends_on__gte=models.F("notice_starts_on")),
-                name="plan_notice_ends_after_start",
-            )
         ]
 
     def __str__(self) -> str:
@@ -306,41 +288,6 @@ class ExtensionRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task} → {self.new_deadline}"
-
-
-class CommentStatus(models.TextChoices):
-    NEW = "new", "待答复"
-    ANSWERED = "answered", "已答复"
-    HIDDEN = "hidden", "不予公开"
-
-
-class PublicComment(models.Model):
-    """A comment left by the public on a published plan; stored and shown as plain text."""
-
-    plan = models.ForeignKey(Plan, verbose_name="方案", on_delete=models.CASCADE, related_name="comments")
-    body = models.TextField("意见建议")
-    author_name = models.CharField("称呼", max_length=50, blank=True)
-    contact = models.CharField("联系方式", max_length=50, blank=True)
-    # A keyed hash of the sender's address: enough to rate-limit, not to identify.
-    sender_hash = models.CharField(max_length=64, db_index=True)
-    created_at = models.DateTimeField("提交时间", auto_now_add=True)
-    status = models.CharField("状态", max_length=16, choices=CommentStatus.choices, default=CommentStatus.NEW)
-    answer = models.TextField("答复", blank=True)
-    answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="答复人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    answered_at = models.DateTimeField("答复时间", null=True, blank=True)
-    show_publicly = models.BooleanField("在公示页显示", default=False)
-
-    scope_path = "plan__case__organization__path"
-
-    class Meta:
-        verbose_name = "群众意见"
-        verbose_name_plural = "群众意见"
-        ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return self.body[:30]
 
 
 class PlanShingles(models.Model):

@@ -1,31 +1,34 @@
-"""Plan pages: list, drafting, editing with measures, review and 四必审."""
+"""Plan pages: list, drafting, editing with measures, review, 四必审 and the Word document."""
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from zhengdun.campaigns.selectors import campaign_list
 from zhengdun.core.errors import ServiceError
 from zhengdun.core.http import paginate, querystring_without_page, submit_form
+from zhengdun.core.scoping import get_object_or_404
 from zhengdun.plans import drafting, four_reviews, measures, selectors, services
 from zhengdun.plans.diff import as_sections, diff_contents
+from zhengdun.plans.documents import docx_filename, plan_docx
 from zhengdun.plans.forms import FourReviewForm, MeasureForm, PlanCreateForm, PlanForm, ReviewForm
-from zhengdun.plans.models import SECTIONS, Plan, PlanStatus, ReviewLevel, Task
+from zhengdun.plans.models import SECTIONS, Plan, PlanStatus, PlanVersion, ReviewLevel, Task
 
 # Pages of the other plan modules (tasks, notice, document) linked from the plan
 # page when they are installed; a missing one is left out rather than breaking it.
 OTHER_PAGES = (
     ("plans:task_board", "整改任务推进", True),
-    ("plans:notice", "公示与群众意见", True),
+    ("notices:notice", "公示与群众意见", True),
     ("plans:docx", "下载 Word 文档", False),
 )
 
@@ -306,3 +309,21 @@ def four_review(request: HttpRequest, case_id: int) -> HttpResponse:
         "years": range(case.campaign.start_year, case.campaign.end_year + 1),
     }
     return render(request, "plans/plan_four_reviews.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@permission_required("plans.view_plan", raise_exception=True)
+@require_GET
+def docx(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """The plan as a Word document: the working copy, or ?version=N.
+
+    Not written to the audit trail as an export: a plan carries names and
+    duties, but no phone or identity numbers."""
+    plan = selectors.plan_get(request.user, plan_id)
+    version = None
+    number = request.GET.get("version", "")
+    if number.isdigit():
+        version = get_object_or_404(PlanVersion.objects.filter(plan=plan), request.user, number=int(number))
+    data = plan_docx(plan, version)
+    # FileResponse writes filename*=utf-8''… (RFC 5987) for the Chinese name.
+    return FileResponse(io.BytesIO(data), as_attachment=True, filename=docx_filename(plan, version))

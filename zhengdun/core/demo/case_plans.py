@@ -21,12 +21,12 @@ from zhengdun.cases.models import Case
 from zhengdun.core.context import acting_as
 from zhengdun.core.demo import texts
 from zhengdun.core.demo.plan import CaseSpec
+from zhengdun.notices.services import plan_publish
 from zhengdun.organizations.choices import Domain, PostRole
 from zhengdun.organizations.models import Organization, Person, Post
 from zhengdun.plans import measures, services
 from zhengdun.plans.drafting import place_name
 from zhengdun.plans.models import Plan, ReviewDecision, ReviewLevel
-from zhengdun.plans.public import plan_publish
 
 MIN_MEASURES, MAX_MEASURES = 2, 4
 FLOOR_WAN = 5  # the collective income below which texts.py calls a village weak

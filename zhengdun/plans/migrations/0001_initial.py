@@ -2,6 +2,7 @@
 
 import django.core.validators
 import django.db.models.deletion
+import zhengdun.core.public.tokens
 import zhengdun.plans.models
 from django.conf import settings
 from django.db import migrations, models
@@ -40,7 +41,7 @@ class Migration(migrations.Migration):
                 ('issuing_body', models.CharField(blank=True, max_length=100, verbose_name='发文机关')),
                 ('issued_on', models.DateField(blank=True, null=True, verbose_name='成文日期')),
                 ('version', models.PositiveIntegerField(default=1, verbose_name='编辑版本')),
-                ('public_token', models.CharField(default=zhengdun.plans.models._public_token, max_length=32, unique=True, verbose_name='公示链接令牌')),
+                ('public_token', models.CharField(default=zhengdun.core.public.tokens.new_token, max_length=32, unique=True, verbose_name='公示链接令牌')),
                 ('notice_starts_on', models.DateField(blank=True, null=True, verbose_name='公示开始')),
                 ('notice_ends_on', models.DateField(blank=True, null=True, verbose_name='公示结束')),
                 ('published_at', models.DateTimeField(blank=True, null=True, verbose_name='公示时间')),

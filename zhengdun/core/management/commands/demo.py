@@ -10,9 +10,9 @@ from django.utils import timezone
 from zhengdun.accounts.roles import Role
 from zhengdun.core.demo.builder import PASSWORD, DemoResult, build_demo
 from zhengdun.core.demo.plan import DEFAULT_TOWNSHIPS, DEFAULT_VILLAGES_PER_TOWNSHIP, DemoError, make_plan
+from zhengdun.notices.models import PlanNotice
 from zhengdun.organizations.choices import Level
 from zhengdun.organizations.models import Organization
-from zhengdun.plans.models import Plan
 
 ROLE_LABELS = dict(Role.choices)
 
@@ -58,10 +58,12 @@ class Command(BaseCommand):
         if result.skipped:
             out.write(self.style.WARNING(f"因同名或已被占用而跳过：{'、'.join(result.skipped)}"))
         if county is not None:
-            published = Plan.objects.filter(case__organization__path__startswith=county.path, published_at__isnull=False)
-            sample = published.order_by("case__organization__path").first()
+            published = PlanNotice.objects.filter(
+                plan__case__organization__path__startswith=county.path, published_at__isnull=False
+            )
+            sample = published.order_by("plan__case__organization__path").first()
             if sample is not None:
-                out.write(f"公示中的整顿方案 {published.count()} 个，例如（无需登录）：/p/{sample.public_token}/")
+                out.write(f"公示中的整顿方案 {published.count()} 个，例如（无需登录）：/p/{sample.token}/")
         out.write("演示账号：")
         for user in result.users:
             roles = "、".join(ROLE_LABELS.get(code, code) for code in user.groups.values_list("name", flat=True))

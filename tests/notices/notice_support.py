@@ -10,10 +10,12 @@ from django.utils import timezone
 
 from zhengdun.cases.models import Case
 from zhengdun.cases.states import CaseState
+from zhengdun.core.public.senders import sender_hash
+from zhengdun.notices.models import CommentSender, PlanNotice, PublicComment
+from zhengdun.notices.services import SENDER_PURPOSE
 from zhengdun.organizations.choices import Domain, Kind, Level
 from zhengdun.organizations.models import Organization
-from zhengdun.plans.models import Plan, PlanStatus, PlanVersion, PublicComment, Task
-from zhengdun.plans.public import sender_hash
+from zhengdun.plans.models import Plan, PlanStatus, PlanVersion, Task
 from zhengdun.plans.selectors import plan_content
 
 APPROVED_PROBLEMS = "（一）班子不团结。两委成员各自为政，议事不议事。\n党员活动长期不开展。"
@@ -55,17 +57,31 @@ def approved_plan(campaign: Any, organization: Organization, *, published: bool 
     Plan.objects.filter(pk=plan.pk).update(status=PlanStatus.APPROVED, approved_version=version)
     if published:
         starts = timezone.localdate() + datetime.timedelta(days=start)
-        Plan.objects.filter(pk=plan.pk).update(
+        PlanNotice.objects.create(
+            plan=plan,
             published_at=timezone.now(),
-            notice_starts_on=starts,
-            notice_ends_on=starts + datetime.timedelta(days=campaign.plan_notice_days - 1),
+            starts_on=starts,
+            ends_on=starts + datetime.timedelta(days=campaign.plan_notice_days - 1),
         )
     plan.refresh_from_db()
     return plan
 
 
-def comment_on(plan: Plan, body: str = "建议增加村务公开的次数。", address: str = "10.0.0.9", **extra: Any) -> PublicComment:
-    return PublicComment.objects.create(plan=plan, body=body, sender_hash=sender_hash(address), **extra)
+def notice_of(plan: Plan) -> PlanNotice:
+    """The plan's notice as stored now (published or taken down)."""
+    return PlanNotice.objects.get(plan=plan)
+
+
+def token_of(plan: Plan) -> str:
+    return notice_of(plan).token
+
+
+def comment_on(
+    plan: Plan, body: str = "建议增加村务公开的次数。", address: str = "10.0.0.9", contact: str = "", **extra: Any
+) -> PublicComment:
+    comment = PublicComment.objects.create(plan=plan, body=body, **extra)
+    CommentSender.objects.create(comment=comment, contact=contact, sender_hash=sender_hash(address, purpose=SENDER_PURPOSE))
+    return comment
 
 
 def scoping_ids(campaign: Any, township: Organization) -> dict[str, int]:

@@ -1,31 +1,35 @@
 """The public notice of plans: the public page and comments without sign-in
 (auth=None, same 404 rules and messages as /p/<token>/), and the staff side:
-publishing, the comment inbox, answers, the plan as a Word document."""
+publishing, the comment inbox, answers and the other steps of a comment."""
 
 import datetime
-import io
 from typing import Any
 
-from django.http import FileResponse, HttpRequest
+from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
-from zhengdun.api.common import WRITE_ERRORS, ErrorOut, Page, caller
+from zhengdun.api.common import WRITE_ERRORS, BlockedOfferOut, ErrorOut, OfferOut, Page, caller, offer_out
 from zhengdun.core.masking import phone_for
 from zhengdun.core.middleware import client_ip
-from zhengdun.core.scoping import get_object_or_404
-from zhengdun.plans import public
-from zhengdun.plans.documents import docx_filename, plan_docx
-from zhengdun.plans.models import CommentStatus, Plan, PlanVersion, PublicComment
+from zhengdun.notices import services
+from zhengdun.notices.models import CommentStatus, PlanNotice, PublicComment
+from zhengdun.notices.selectors import (
+    comment_get,
+    notice_for,
+    period_of,
+    plan_comments,
+    public_url,
+    published_notice,
+    shown_comments,
+)
+from zhengdun.notices.transitions import COMMENT_WORKFLOW
+from zhengdun.plans.models import Plan
 from zhengdun.plans.plan_text import plan_text
-from zhengdun.plans.public_selectors import notice_of, plan_comments, published_plan, shown_comments
-from zhengdun.plans.qr import public_url
 from zhengdun.plans.selectors import plan_get
 
 router = Router(tags=["方案公示与群众意见"])
-
-DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PUBLIC_ERRORS: dict[frozenset[int], type[Schema]] = {frozenset({400, 404, 429}): ErrorOut}
 
 
@@ -65,7 +69,7 @@ class PublicPlanOut(Schema):
 
 
 class CommentIn(Schema):
-    body: str = Field(description=f"{public.BODY_MIN}—{public.BODY_MAX} 个字，纯文本")
+    body: str = Field(description=f"{services.BODY_MIN}—{services.BODY_MAX} 个字，纯文本")
     author_name: str = ""
     contact: str = Field("", description="仅工作人员可见")
 
@@ -88,10 +92,21 @@ class CommentOut(Schema):
     answered_by: str
     answered_at: datetime.datetime | None
     show_publicly: bool
+    version: int
+    transitions: list[OfferOut] = Field(description="调用者在当前状态下可执行的操作")
+    blocked_transitions: list[BlockedOfferOut] = Field(description="调用者有权限但当前尚不能执行的操作及原因")
 
     @staticmethod
     def resolve_status_label(obj: PublicComment) -> str:
         return obj.get_status_display()
+
+    @staticmethod
+    def resolve_transitions(obj: PublicComment, context: dict[str, Any]) -> list[dict[str, Any]]:
+        return [offer_out(o) for o in COMMENT_WORKFLOW.offers(obj, context["request"].auth) if o.allowed]
+
+    @staticmethod
+    def resolve_blocked_transitions(obj: PublicComment, context: dict[str, Any]) -> list[dict[str, Any]]:
+        return [offer_out(o) for o in COMMENT_WORKFLOW.offers(obj, context["request"].auth) if not o.allowed]
 
     @staticmethod
     def resolve_answered_by(obj: PublicComment) -> str:
@@ -99,12 +114,23 @@ class CommentOut(Schema):
 
     @staticmethod
     def resolve_contact(obj: PublicComment, context: dict[str, Any]) -> str:
-        return phone_for(context["request"].auth, obj.contact)
+        sender = getattr(obj, "sender", None)
+        return phone_for(context["request"].auth, sender.contact if sender else "")
 
 
 class AnswerIn(Schema):
     answer: str
     show_publicly: bool = False
+    version: int | None = Field(None, description="调用者看到的版本号；他人已先处理时返回 409")
+
+
+class CommentTransitionIn(Schema):
+    action: str = Field(
+        description="show（在公示页显示）、withdraw（不在公示页显示）、hide（不予公开）、answer（答复，须填 answer）"
+    )
+    version: int = Field(description="调用者看到的版本号；他人已先处理时返回 409")
+    note: str = ""
+    answer: str | None = None
 
 
 class PublishIn(Schema):
@@ -122,16 +148,17 @@ class NoticeOut(Schema):
     public_url: str
 
 
-def _public_plan(plan: Plan) -> dict[str, Any]:
+def _public_plan(notice: PlanNotice) -> dict[str, Any]:
+    plan = notice.plan
     text = plan_text(plan.approved_version.content)  # type: ignore[union-attr]
-    notice = notice_of(plan, timezone.localdate())
+    period = period_of(notice, timezone.localdate())
     return {
         "organization": plan.case.organization.name,
         "title": text.title,
-        "notice_starts_on": plan.notice_starts_on,
-        "notice_ends_on": plan.notice_ends_on,
-        "accepting_comments": notice.open,
-        "notice_over": notice.over,
+        "notice_starts_on": notice.starts_on,
+        "notice_ends_on": notice.ends_on,
+        "accepting_comments": period.open,
+        "notice_over": period.over,
         "sections": [{"heading": s.heading, "paragraphs": [p.lead + p.text for p in s.paragraphs]} for s in text.sections],
         "measures": [m.__dict__ for m in text.measures],
         "issuing_body": plan.issuing_body or plan.case.organization.name,
@@ -142,7 +169,7 @@ def _public_plan(plan: Plan) -> dict[str, Any]:
 
 @router.get("/public/plans/{token}", auth=None, response={200: PublicPlanOut, 404: ErrorOut}, summary="公示中的方案（无需登录）")
 def public_plan(request: HttpRequest, token: str) -> Any:
-    return _public_plan(published_plan(token))
+    return _public_plan(published_notice(token))
 
 
 @router.post(
@@ -152,8 +179,8 @@ def public_plan(request: HttpRequest, token: str) -> Any:
     summary="提交意见建议（无需登录，限制频率）",
 )
 def public_comment(request: HttpRequest, token: str, payload: CommentIn) -> Any:
-    comment = public.comment_submit(
-        plan=published_plan(token),
+    comment = services.comment_submit(
+        plan=published_notice(token).plan,
         body=payload.body,
         author_name=payload.author_name,
         contact=payload.contact,
@@ -163,14 +190,15 @@ def public_comment(request: HttpRequest, token: str, payload: CommentIn) -> Any:
 
 
 def _notice(request: HttpRequest, plan: Plan) -> dict[str, Any]:
+    notice = notice_for(plan)
     return {
         "plan_id": plan.pk,
-        "published": plan.published_at is not None,
-        "published_at": plan.published_at,
-        "notice_starts_on": plan.notice_starts_on,
-        "notice_ends_on": plan.notice_ends_on,
+        "published": notice is not None and notice.published_at is not None,
+        "published_at": notice.published_at if notice else None,
+        "notice_starts_on": notice.starts_on if notice else None,
+        "notice_ends_on": notice.ends_on if notice else None,
         "approved_version": plan.approved_version.number if plan.approved_version else None,
-        "public_url": public_url(plan, request),
+        "public_url": public_url(notice, request) if notice else "",
     }
 
 
@@ -178,13 +206,14 @@ def _notice(request: HttpRequest, plan: Plan) -> dict[str, Any]:
 def plan_publish(request: HttpRequest, plan_id: int, payload: PublishIn) -> Any:
     plan = plan_get(caller(request), plan_id)
     starts_on = payload.starts_on or timezone.localdate()
-    plan = public.plan_publish(plan=plan, actor=caller(request), starts_on=starts_on, ends_on=payload.ends_on)
+    services.plan_publish(plan=plan, actor=caller(request), starts_on=starts_on, ends_on=payload.ends_on)
     return _notice(request, plan)
 
 
 @router.post("/plans/{plan_id}/unpublish", response={200: NoticeOut, **WRITE_ERRORS}, summary="撤回公示")
 def plan_unpublish(request: HttpRequest, plan_id: int) -> Any:
-    plan = public.plan_unpublish(plan=plan_get(caller(request), plan_id), actor=caller(request))
+    plan = plan_get(caller(request), plan_id)
+    services.plan_unpublish(plan=plan, actor=caller(request))
     return _notice(request, plan)
 
 
@@ -195,34 +224,37 @@ def comment_list(request: HttpRequest, plan_id: int, status: CommentStatus | Non
     return qs.filter(status=status) if status else qs
 
 
-def _comment(request: HttpRequest, comment_id: int) -> PublicComment:
-    qs = PublicComment.objects.select_related("plan__case__organization", "answered_by")
-    return get_object_or_404(qs, caller(request), pk=comment_id)
+@router.get("/comments/{comment_id}", response={200: CommentOut, 404: ErrorOut}, summary="群众意见及可执行的操作")
+def comment_detail(request: HttpRequest, comment_id: int) -> Any:
+    return comment_get(caller(request), comment_id)
 
 
 @router.post("/comments/{comment_id}/answer", response={200: CommentOut, **WRITE_ERRORS}, summary="答复群众意见")
 def comment_answer(request: HttpRequest, comment_id: int, payload: AnswerIn) -> Any:
-    public.comment_answer(
-        comment=_comment(request, comment_id), actor=caller(request), answer=payload.answer, show_publicly=payload.show_publicly
+    services.comment_answer(
+        comment=comment_get(caller(request), comment_id),
+        actor=caller(request),
+        answer=payload.answer,
+        show_publicly=payload.show_publicly,
+        expected_version=payload.version,
     )
-    return _comment(request, comment_id)
+    return comment_get(caller(request), comment_id)
 
 
 @router.post("/comments/{comment_id}/hide", response={200: CommentOut, **WRITE_ERRORS}, summary="意见不予公开")
 def comment_hide(request: HttpRequest, comment_id: int) -> Any:
-    public.comment_hide(comment=_comment(request, comment_id), actor=caller(request))
-    return _comment(request, comment_id)
+    services.comment_hide(comment=comment_get(caller(request), comment_id), actor=caller(request))
+    return comment_get(caller(request), comment_id)
 
 
-@router.get(
-    "/plans/{plan_id}/docx",
-    response={200: None, 404: ErrorOut},
-    summary="方案 Word 文档（GB/T 9704-2012 版式）",
-    openapi_extra={"responses": {200: {"description": "Word 文档", "content": {DOCX_TYPE: {}}}}},
-)
-def plan_docx_download(request: HttpRequest, plan_id: int, version: int | None = None) -> Any:
-    plan = plan_get(caller(request), plan_id)
-    chosen = None
-    if version is not None:
-        chosen = get_object_or_404(PlanVersion.objects.filter(plan=plan), caller(request), number=version)
-    return FileResponse(io.BytesIO(plan_docx(plan, chosen)), as_attachment=True, filename=docx_filename(plan, chosen))
+@router.post("/comments/{comment_id}/transitions", response={200: CommentOut, **WRITE_ERRORS}, summary="群众意见状态变更")
+def comment_transition(request: HttpRequest, comment_id: int, payload: CommentTransitionIn) -> Any:
+    services.comment_transition(
+        comment=comment_get(caller(request), comment_id),
+        action=payload.action,
+        actor=caller(request),
+        note=payload.note,
+        expected_version=payload.version,
+        answer=payload.answer,
+    )
+    return comment_get(caller(request), comment_id)

@@ -8,23 +8,15 @@ import pytest
 from django.http import Http404
 from django.utils import timezone
 
-from tests.plans.notice_support import approved_plan, comment_on
+from tests.notices.notice_support import approved_plan, comment_on, notice_of
 from zhengdun.audit.models import AuditEvent
 from zhengdun.core.errors import NotPermitted, ServiceError
-from zhengdun.plans import public
-from zhengdun.plans.models import CommentStatus, Plan, PlanStatus, PublicComment
+from zhengdun.core.public.senders import sender_hash
+from zhengdun.notices import services as public
+from zhengdun.notices.models import CommentStatus, PlanNotice, PublicComment
+from zhengdun.plans.models import Plan, PlanStatus
 
 TODAY = datetime.date(2026, 4, 1)
-
-
-@pytest.fixture
-def plan(world, campaign):
-    return approved_plan(campaign, world.village_e)
-
-
-@pytest.fixture
-def on_notice(world, campaign):
-    return approved_plan(campaign, world.village_e, published=True)
 
 
 def submit(plan: Plan, body: str = "建议把村务公开栏移到村口。", address: str = "10.0.0.1", **extra: str) -> PublicComment:
@@ -36,16 +28,16 @@ def submit(plan: Plan, body: str = "建议把村务公开栏移到村口。", ad
 
 def test_it_publishes_for_the_campaigns_notice_days_by_default(plan, town1):
     published = public.plan_publish(plan=plan, actor=town1, starts_on=TODAY)
-    assert published.notice_starts_on == TODAY
-    assert published.notice_ends_on == TODAY + datetime.timedelta(days=plan.case.campaign.plan_notice_days - 1)
+    assert published.starts_on == TODAY
+    assert published.ends_on == TODAY + datetime.timedelta(days=plan.case.campaign.plan_notice_days - 1)
     assert published.published_at is not None
-    event = AuditEvent.objects.filter(object_type="plans.plan", object_id=str(plan.pk)).latest("id")
-    assert event.after["notice_starts_on"] == "2026-04-01" and "公示方案（第 1 版）" in event.note
+    event = AuditEvent.objects.filter(object_type="notices.plannotice", object_id=str(published.pk)).latest("id")
+    assert event.after["starts_on"] == "2026-04-01" and "公示方案（第 1 版）" in event.note
 
 
 def test_it_accepts_text_dates_and_an_explicit_end(plan, town1):
     published = public.plan_publish(plan=plan, actor=town1, starts_on="2026-04-01", ends_on="2026-04-15")
-    assert published.notice_ends_on == datetime.date(2026, 4, 15)
+    assert published.ends_on == datetime.date(2026, 4, 15)
 
 
 def test_it_refuses_a_plan_without_an_approved_version(plan, town1):
@@ -53,14 +45,13 @@ def test_it_refuses_a_plan_without_an_approved_version(plan, town1):
     plan.refresh_from_db()
     with pytest.raises(ServiceError, match=public.ERR_NOT_APPROVED):
         public.plan_publish(plan=plan, actor=town1, starts_on=TODAY)
-    plan.refresh_from_db()
-    assert plan.published_at is None and plan.notice_starts_on is None
+    assert not PlanNotice.objects.filter(plan=plan).exists()
 
 
 def test_it_refuses_an_end_before_the_start(plan, town1):
     with pytest.raises(ServiceError, match=public.ERR_END_BEFORE_START):
         public.plan_publish(plan=plan, actor=town1, starts_on=TODAY, ends_on=TODAY - datetime.timedelta(days=1))
-    assert Plan.objects.get(pk=plan.pk).published_at is None
+    assert not PlanNotice.objects.filter(plan=plan).exists()
 
 
 def test_it_refuses_a_notice_shorter_than_the_campaign_rule(plan, town1):
@@ -85,9 +76,9 @@ def test_it_hides_another_townships_plan(plan, town2):
 
 def test_it_unpublishes_and_keeps_the_dates(on_notice, town1):
     public.plan_unpublish(plan=on_notice, actor=town1)
-    on_notice.refresh_from_db()
-    assert on_notice.published_at is None and on_notice.notice_starts_on is not None
-    assert AuditEvent.objects.filter(object_type="plans.plan", note="撤回公示").exists()
+    notice = notice_of(on_notice)
+    assert notice.published_at is None and notice.starts_on is not None
+    assert AuditEvent.objects.filter(object_type="notices.plannotice", note="撤回公示").exists()
     with pytest.raises(ServiceError, match=public.ERR_NOT_PUBLISHED):
         public.plan_unpublish(plan=on_notice, actor=town1)
 
@@ -105,13 +96,13 @@ def test_it_stores_markup_verbatim(on_notice):
 
 def test_it_keeps_the_sender_as_a_keyed_hash_only(on_notice):
     comment = submit(on_notice, address="192.0.2.7")
-    assert comment.sender_hash == public.sender_hash("192.0.2.7")
-    assert "192.0.2.7" not in comment.sender_hash and len(comment.sender_hash) == 64
+    assert comment.sender.sender_hash == sender_hash("192.0.2.7", purpose=public.SENDER_PURPOSE)
+    assert "192.0.2.7" not in comment.sender.sender_hash and len(comment.sender.sender_hash) == 64
 
 
 def test_it_keeps_contact_and_address_out_of_the_trail(on_notice):
     comment = submit(on_notice, contact="13812345678")
-    event = AuditEvent.objects.get(object_type="plans.publiccomment", object_id=str(comment.pk))
+    event = AuditEvent.objects.get(object_type="notices.publiccomment", object_id=str(comment.pk))
     assert "contact" not in event.after and "sender_hash" not in event.after
     assert event.client_ip == ""
 
@@ -183,10 +174,13 @@ def test_it_limits_a_sender_per_day(on_notice):
 def test_it_answers_a_comment_for_public_view(on_notice, town1):
     comment = comment_on(on_notice)
     answered = public.comment_answer(comment=comment, actor=town1, answer="  已采纳，每月公开一次。 ", show_publicly=True)
-    assert answered.status == CommentStatus.ANSWERED and answered.answer == "已采纳，每月公开一次。"
+    assert answered.status == CommentStatus.SHOWN and answered.answer == "已采纳，每月公开一次。"
     assert answered.answered_by == town1 and answered.show_publicly
-    event = AuditEvent.objects.filter(object_type="plans.publiccomment", object_id=str(comment.pk)).latest("id")
-    assert event.note == "答复群众意见" and event.after["status"] == "answered"
+    trail = AuditEvent.objects.filter(object_type="notices.publiccomment", object_id=str(comment.pk)).order_by("id")
+    answered_event, shown_event = trail
+    assert answered_event.note == "答复群众意见" and answered_event.after["status"] == "answered"
+    assert shown_event.note == "在公示页显示" and shown_event.after["status"] == "shown"
+    assert [(e.from_state, e.to_state) for e in comment.events.all()] == [("new", "answered"), ("answered", "shown")]
 
 
 def test_it_refuses_an_empty_answer(on_notice, town1):
@@ -207,6 +201,6 @@ def test_it_lets_only_the_township_and_county_answer(on_notice, branch1, town2, 
 
 
 def test_it_hides_a_comment_from_the_public_page(on_notice, town1):
-    comment = comment_on(on_notice, status=CommentStatus.ANSWERED, answer="已答复", show_publicly=True)
+    comment = comment_on(on_notice, status=CommentStatus.SHOWN, answer="已答复")
     hidden = public.comment_hide(comment=comment, actor=town1)
     assert hidden.status == CommentStatus.HIDDEN and not hidden.show_publicly

@@ -1,22 +1,18 @@
-"""The public link of a plan and its QR code, for the notice board poster."""
+"""The absolute address of a public page and its QR code, for the notice board poster."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.http import HttpRequest
-from django.urls import reverse
 from qrcode import QRCode
 from qrcode.constants import ERROR_CORRECT_M
 from qrcode.image.svg import SvgPathImage
 
-from zhengdun.plans.models import Plan
 
-
-def public_url(plan: Plan, request: HttpRequest | None = None) -> str:
-    """The absolute address of the public page. Behind an intranet proxy the
+def absolute_url(path: str, request: HttpRequest | None = None) -> str:
+    """`path` as an address a phone can open. Behind an intranet proxy the
     address the server sees is not the one phones reach, so PUBLIC_BASE_URL wins."""
-    path = reverse("public:plan", args=[plan.public_token])
-    base = getattr(settings, "PUBLIC_BASE_URL", "")
+    base = settings.PUBLIC_BASE_URL
     if base:
         return base.rstrip("/") + path
     if request is None:
@@ -29,4 +25,4 @@ def qr_svg(url: str) -> str:
     code = QRCode(error_correction=ERROR_CORRECT_M, box_size=10, border=4, image_factory=SvgPathImage)
     code.add_data(url)
     code.make(fit=True)
-    return code.make_image().to_string(encoding="unicode")
+    return str(code.make_image().to_string(encoding="unicode"))
