@@ -7,6 +7,7 @@ from zhengdun.cases.services import case_open
 from zhengdun.cases.states import CaseState
 from zhengdun.organizations.models import Organization
 from zhengdun.screening import services
+from zhengdun.screening.transitions import ERR_UNSCREENED
 from zhengdun.screening.models import ScreeningRecord, ScreeningRound
 
 
@@ -65,6 +66,9 @@ def test_it_walks_a_township_through_the_api(world, campaign, town1, api_as):
     assert listing["count"] == 1 and listing["items"][0]["org_count"] == 3 and listing["items"][0]["weak"] == 1
 
     response = api.post(f"/screening/rounds/{round_id}/close")
+    assert response.status_code == 400
+    assert response.json()["detail"] == ERR_UNSCREENED.format(count=2)
+    response = api.post(f"/screening/rounds/{round_id}/close", {"confirm": True})
     assert response.status_code == 200 and response.json()["status"] == "closed"
 
 

@@ -104,7 +104,7 @@ def test_it_lists_the_pending_organizations_when_closing_is_refused(world, as_us
     response = as_user(town1).post(reverse("screening:close", args=[round1.pk]), follow=True)
     assert "请研判后再结束排查：西关村党支部" in response.content.decode()
     save(round1, world.village_w, town1, conclusion="not_weak", expected_version=1)
-    response = as_user(town1).post(reverse("screening:close", args=[round1.pk]), follow=True)
+    response = as_user(town1).post(reverse("screening:close", args=[round1.pk]), {"confirm": "1"}, follow=True)
     assert "本轮排查已结束" in response.content.decode()
     assert ScreeningRound.objects.get().status == "closed"
 

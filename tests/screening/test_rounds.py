@@ -25,7 +25,7 @@ def test_it_refuses_a_second_open_round_for_the_same_jurisdiction(world, campaig
 
 
 def test_it_opens_a_new_round_once_the_previous_one_is_closed(world, campaign, town1, round1):
-    services.round_close(round=round1, actor=town1)
+    services.round_close(round=round1, actor=town1, confirm=True)
     again = services.round_open(campaign=campaign, jurisdiction=world.town1_org, actor=town1)
     assert again.pk != round1.pk and ScreeningRound.objects.filter(status=RoundStatus.OPEN).count() == 1
 
@@ -91,12 +91,12 @@ def test_it_refuses_closing_while_records_wait_for_a_conclusion(world, town1, ro
 
 def test_it_closes_a_round_and_audits_it(world, town1, round1):
     save(round1, world.village_e, town1, conclusion="not_weak")
-    services.round_close(round=round1, actor=town1)
+    services.round_close(round=round1, actor=town1, confirm=True)
     assert (round1.status, round1.closed_by) == (RoundStatus.CLOSED, town1) and round1.closed_at is not None
     event = AuditEvent.objects.get(object_type="screening.screeninground", action="transition")
     assert event.before["status"] == "open" and event.after["status"] == "closed"
     with pytest.raises(ServiceError) as exc:
-        services.round_close(round=round1, actor=town1)
+        services.round_close(round=round1, actor=town1, confirm=True)
     assert exc.value.message == "本轮排查已经结束"
 
 

@@ -4,9 +4,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 
-from zhengdun.api import assignments, campaigns, cases, ledger, organizations, people, screening, tasks
+from zhengdun.api import assignments, cases, ledger, organizations, people, tasks
 from zhengdun.api.auth import BrowserSession, TokenAuth
+from zhengdun.campaigns.api import router as campaigns_router
 from zhengdun.core.errors import ServiceError
+from zhengdun.screening.api import router as screening_router
 
 api = NinjaAPI(
     title="整顿提升工作管理系统 API",
@@ -21,11 +23,11 @@ api = NinjaAPI(
 )
 api.add_router("/", organizations.router)
 api.add_router("/", people.router)
-api.add_router("/", campaigns.router)
+api.add_router("/", campaigns_router)
 api.add_router("/", cases.router)
 api.add_router("/", ledger.router)
 api.add_router("/", assignments.router)
-api.add_router("/", screening.router)
+api.add_router("/", screening_router)
 api.add_router("/", tasks.router)
 api.add_router("/", "zhengdun.api.similarity.router")
 api.add_router("/", "zhengdun.api.public.router")
