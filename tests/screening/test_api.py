@@ -7,8 +7,8 @@ from zhengdun.cases.services import case_open
 from zhengdun.cases.states import CaseState
 from zhengdun.organizations.models import Organization
 from zhengdun.screening import services
-from zhengdun.screening.transitions import ERR_UNSCREENED
 from zhengdun.screening.models import ScreeningRecord, ScreeningRound
+from zhengdun.screening.transitions import ERR_UNSCREENED
 
 
 def _record(campaign, *, version=None, conclusion="weak", evidence="书记 3 月辞职"):

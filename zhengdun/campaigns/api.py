@@ -19,8 +19,7 @@ from zhengdun.campaigns.models import Campaign, CampaignEvent, Criterion, Stage
 from zhengdun.campaigns.rulebooks import RULEBOOKS, Rulebook
 from zhengdun.campaigns.services import RULE_FIELDS, THRESHOLD_FIELDS, CriterionSpec, StageDates
 from zhengdun.campaigns.transitions import CAMPAIGN_WORKFLOW
-from zhengdun.core.scoping import scope_for
-from zhengdun.core.scoping import get_object_or_404
+from zhengdun.core.scoping import get_object_or_404, scope_for
 from zhengdun.organizations.models import Organization
 
 router = Router(tags=["整顿工作"])
@@ -307,7 +306,9 @@ def campaign_update(request: HttpRequest, campaign_id: int, payload: CampaignPat
     return _detail(request, campaign_id)
 
 
-@router.put("/campaigns/{campaign_id}/stages", response={200: CampaignDetailOut, **WRITE_ERRORS}, summary="修改工作阶段的名称和日期")
+@router.put(
+    "/campaigns/{campaign_id}/stages", response={200: CampaignDetailOut, **WRITE_ERRORS}, summary="修改工作阶段的名称和日期"
+)
 def campaign_stages(request: HttpRequest, campaign_id: int, payload: StagesIn) -> Any:
     services.campaign_set_stages(
         campaign=_changeable(request, campaign_id),

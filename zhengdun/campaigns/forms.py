@@ -6,7 +6,7 @@ from django import forms
 
 from zhengdun.campaigns.models import Campaign, Criterion, Stage
 from zhengdun.campaigns.rulebooks import RULEBOOKS
-from zhengdun.campaigns.services import RULE_FIELDS, THRESHOLD_FIELDS
+from zhengdun.campaigns.services import CRITERION_FIELDS, RULE_FIELDS, THRESHOLD_FIELDS
 from zhengdun.core.forms import DateField, PercentField, StyledForm
 from zhengdun.core.workflow import Transition
 
@@ -80,7 +80,7 @@ class CriterionForm(_RowForm):
 
     class Meta:
         model = Criterion
-        fields = ["id", "code", "category", "item", "lead_office", "cooperating_offices"]
+        fields = ["id", *CRITERION_FIELDS]
         widgets = {"item": forms.Textarea(attrs={"rows": 2})}
 
 
@@ -96,4 +96,3 @@ class CampaignTransitionForm(StyledForm, forms.Form):
         self.fields["note"].required = rule.note_required
         if rule.note_required:
             self.fields["note"].label = "理由"
-

@@ -335,11 +335,11 @@ class CriterionSpec:
     cooperating_offices: str = ""
 
 
+CRITERION_FIELDS = ("code", "category", "item", "lead_office", "cooperating_offices")
+
+
 def _criterion_rows(campaign: Campaign) -> list[dict[str, str]]:
-    return [
-        {"code": c.code, "category": c.category, "item": c.item, "lead_office": c.lead_office, "cooperating_offices": c.cooperating_offices}
-        for c in campaign.criteria.order_by("order", "id")
-    ]
+    return [{f: getattr(c, f) for f in CRITERION_FIELDS} for c in campaign.criteria.order_by("order", "id")]
 
 
 def _check_catalog(campaign: Campaign, specs: Sequence[CriterionSpec], existing: dict[int, Criterion]) -> None:

@@ -24,7 +24,7 @@ from zhengdun.campaigns.forms import (
 from zhengdun.campaigns.models import Campaign
 from zhengdun.campaigns.rulebooks import RULEBOOKS
 from zhengdun.campaigns.selectors import campaign_events, campaign_get, campaign_list
-from zhengdun.campaigns.services import CriterionSpec, StageDates
+from zhengdun.campaigns.services import CRITERION_FIELDS, CriterionSpec, StageDates
 from zhengdun.campaigns.transitions import CAMPAIGN_WORKFLOW
 from zhengdun.cases.selectors import case_list
 from zhengdun.cases.states import CaseState
@@ -147,9 +147,7 @@ def _edit_page(
 @permission_required("campaigns.change_campaign", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
-    return _edit_page(
-        request, pk, CampaignRulesForm, services.campaign_update, title="规则", success="已保存整顿工作规则"
-    )
+    return _edit_page(request, pk, CampaignRulesForm, services.campaign_update, title="规则", success="已保存整顿工作规则")
 
 
 @login_required
@@ -172,7 +170,13 @@ def _version(request: HttpRequest) -> int | None:
 
 
 def _catalog_page(
-    request: HttpRequest, campaign: Campaign, formset: Any, save: Callable[[list[dict[str, Any]]], object], *, template: str, success: str
+    request: HttpRequest,
+    campaign: Campaign,
+    formset: Any,
+    save: Callable[[list[dict[str, Any]]], object],
+    *,
+    template: str,
+    success: str,
 ) -> HttpResponse:
     error, status = "", 200
     if request.method == "POST":
@@ -215,12 +219,11 @@ def stages(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def criteria(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = _editable(request, pk)
-    fields = ("code", "category", "item", "lead_office", "cooperating_offices")
-    initial = [{"id": c.pk, **{f: getattr(c, f) for f in fields}} for c in campaign.criteria.all()]
+    initial = [{"id": c.pk, **{f: getattr(c, f) for f in CRITERION_FIELDS}} for c in campaign.criteria.all()]
     formset = CriterionFormSet(request.POST or None, initial=initial, prefix="criteria")
 
     def save(rows: list[dict[str, Any]]) -> Campaign:
-        specs = [CriterionSpec(id=r.get("id"), **{f: r.get(f) or "" for f in fields}) for r in rows if r.get("code") or r.get("id")]
+        specs = [CriterionSpec(id=r.get("id"), **{f: r.get(f) or "" for f in CRITERION_FIELDS}) for r in rows]
         return services.campaign_set_criteria(
             campaign=campaign, actor=request.user, expected_version=_version(request), criteria=specs
         )

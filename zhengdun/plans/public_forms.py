@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 
+from zhengdun.core.forms import DateInput
 from zhengdun.plans import public
 
 
@@ -28,14 +29,12 @@ class CommentForm(forms.Form):
 
 
 class PublishForm(forms.Form):
-    starts_on = forms.DateField(
-        label="公示开始日期", widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date", "class": "form-control"})
-    )
+    starts_on = forms.DateField(label="公示开始日期", widget=DateInput(attrs={"class": "form-control"}))
     ends_on = forms.DateField(
         label="公示结束日期",
         required=False,
         help_text="不填则按本次整顿工作规定的公示天数计算",
-        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date", "class": "form-control"}),
+        widget=DateInput(attrs={"class": "form-control"}),
     )
 
 
