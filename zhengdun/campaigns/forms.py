@@ -3,11 +3,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import Model
 
 from zhengdun.campaigns.models import Campaign, Criterion, Stage
 from zhengdun.campaigns.rulebooks import RULEBOOKS
 from zhengdun.campaigns.services import CRITERION_FIELDS, RULE_FIELDS, THRESHOLD_FIELDS
-from zhengdun.core.forms import DateField, PercentField, StyledForm
+from zhengdun.core.forms import DateInput, PercentField, StyledForm
 from zhengdun.core.workflow import Transition
 
 
@@ -54,36 +55,28 @@ class CampaignThresholdsForm(_VersionedModelForm):
         fields = list(THRESHOLD_FIELDS)
 
 
-class _RowForm(StyledForm, forms.ModelForm):
-    """One row of a catalog edited as a whole: the service checks dates and codes
-    across all rows and answers in Chinese, so the row skips the model's constraints."""
+def _row_form(model: type[Model], fields: list[str], *, required_id: bool, widgets: dict[str, Any]) -> type[forms.Form]:
+    """One row of a catalog edited as a whole, its fields taken from the model.
 
-    def validate_unique(self) -> None:
-        return None
-
-
-class StageForm(_RowForm):
-    id = forms.IntegerField(widget=forms.HiddenInput)
-    starts_on = DateField(label="开始日期")
-    ends_on = DateField(label="截止日期")
-
-    class Meta:
-        model = Stage
-        fields = ["id", "name", "starts_on", "ends_on"]
+    A plain form rather than a ModelForm: the service checks dates and codes
+    across all rows at once and answers in Chinese, so a row must not run the
+    model's constraints on its own.
+    """
+    attrs: dict[str, Any] = {
+        "id": forms.IntegerField(widget=forms.HiddenInput, required=required_id),
+        **forms.fields_for_model(model, fields=fields, widgets=widgets),
+    }
+    return type(f"{model.__name__}RowForm", (StyledForm, forms.Form), attrs)
 
 
+StageForm = _row_form(
+    Stage, ["name", "starts_on", "ends_on"], required_id=True, widgets={"starts_on": DateInput(), "ends_on": DateInput()}
+)
 StageFormSet = forms.formset_factory(StageForm, extra=0)
 
-
-class CriterionForm(_RowForm):
-    id = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
-    class Meta:
-        model = Criterion
-        fields = ["id", *CRITERION_FIELDS]
-        widgets = {"item": forms.Textarea(attrs={"rows": 2})}
-
-
+CriterionForm = _row_form(
+    Criterion, list(CRITERION_FIELDS), required_id=False, widgets={"item": forms.Textarea(attrs={"rows": 2})}
+)
 CriterionFormSet = forms.formset_factory(CriterionForm, extra=2, can_delete=True)
 
 

@@ -199,7 +199,8 @@ def _bump(campaign: Campaign, expected_version: int | None, values: dict[str, An
 
 
 def _apply(campaign: Campaign, actor: Actor, expected_version: int | None, values: dict[str, Any], note: str) -> Campaign:
-    before = snapshot(campaign)
+    # As stored: an object fresh from a template still holds "0.70" where the row holds "0.700".
+    before = snapshot(Campaign.objects.get(pk=campaign.pk))
     candidate = Campaign(**{**{f.name: getattr(campaign, f.name) for f in Campaign._meta.concrete_fields}, **values})
     _check_rules(candidate)
     _bump(campaign, expected_version, values)

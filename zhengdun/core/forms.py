@@ -35,10 +35,6 @@ class DateInput(forms.DateInput):
         super().__init__(attrs, format=ISO_DATE)
 
 
-class DateField(forms.DateField):
-    widget = DateInput
-
-
 class PercentField(forms.DecimalField):
     """A share typed as people say it: 70 for 70%, 5 for 5% ("70%" too).
 
