@@ -14,7 +14,9 @@ from zhengdun.campaigns import services
 from zhengdun.campaigns.models import Campaign, CampaignEvent, CampaignStatus
 from zhengdun.core.errors import ConflictError, NeedsConfirmation, NotPermitted, ServiceError
 from zhengdun.core.workflow import ERR_ILLEGAL, ERR_NO_PERMISSION, ERR_NOTE_REQUIRED
+from zhengdun.screening.guards import ERR_ROUNDS_OPEN
 from zhengdun.screening.services import ERR_CAMPAIGN_CLOSED, ERR_CAMPAIGN_DRAFT, round_open
+from zhengdun.screening.services import round_close as close_round
 
 
 def _create(world, county, **extra) -> Campaign:
@@ -154,3 +156,16 @@ def test_the_page_creates_a_draft_and_warns_on_a_duplicate(world, county, as_use
     second = Campaign.objects.latest("id")
     assert second.status == CampaignStatus.DRAFT and Campaign.objects.count() == 2
     assert "启动整顿工作" in client.get(reverse("campaigns:detail", args=[second.pk])).content.decode()
+
+
+def test_a_campaign_closes_only_once_its_screening_rounds_are_closed(world, county, town1, as_user, campaign):
+    rnd = round_open(campaign=campaign, jurisdiction=world.town1_org, actor=town1)
+    with pytest.raises(ServiceError) as exc:
+        services.campaign_transition(campaign=campaign, action="close", actor=county)
+    assert exc.value.message == ERR_ROUNDS_OPEN.format(count=1, names="城关镇")
+    assert exc.value.remedy_url == reverse("screening:list")
+    page = as_user(county).get(reverse("campaigns:detail", args=[campaign.pk])).content.decode()
+    assert "结束整顿工作：" + ERR_ROUNDS_OPEN.format(count=1, names="城关镇") in page and "去结束排查" in page
+    close_round(round=rnd, actor=town1, confirm=True)
+    services.campaign_transition(campaign=campaign, action="close", actor=county)
+    assert Campaign.objects.get(pk=campaign.pk).status == CampaignStatus.CLOSED
