@@ -185,3 +185,14 @@ def test_it_edits_thresholds_stages_and_criteria_through_the_api(world, campaign
     body = api.put(f"/campaigns/{campaign.pk}/criteria", {"version": body["version"], "criteria": criteria}).json()
     assert [c["code"] for c in body["criteria"]][-1] == "9.1" and len(body["criteria"]) == len(criteria)
     assert Criterion.objects.filter(campaign=campaign).count() == len(criteria)
+
+
+def test_it_refuses_an_unknown_reporting_period_and_a_zero_cycle(world, campaign, api_as, county):
+    from zhengdun.campaigns.services import ERR_CYCLE, ERR_PERIOD
+
+    response = api_as(county).patch(f"/campaigns/{campaign.pk}", {"reporting_period": "weekly"})
+    assert response.status_code == 400 and response.json()["detail"] == ERR_PERIOD
+    response = api_as(county).patch(f"/campaigns/{campaign.pk}", {"cycle_years": 0})
+    assert response.status_code == 400 and response.json()["detail"] == ERR_CYCLE
+    campaign.refresh_from_db()
+    assert (campaign.reporting_period, campaign.cycle_years) == ("half_month", 3)

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from zhengdun.audit.models import Action
 from zhengdun.audit.services import record, record_change, snapshot
-from zhengdun.campaigns.models import Campaign, CampaignStatus, Criterion, Stage
+from zhengdun.campaigns.models import Campaign, CampaignStatus, Criterion, ReportingPeriod, Stage
 from zhengdun.campaigns.rulebooks import RULEBOOKS, Day
 from zhengdun.campaigns.transitions import CAMPAIGN_WORKFLOW
 from zhengdun.core.actors import Actor
@@ -28,6 +28,8 @@ ERR_UNKNOWN_TEMPLATE = "未知的整顿工作模板"
 ERR_YEARS = "结束年度不能早于起始年度"
 ERR_THRESHOLD = "满意度合格线应在 0 到 1 之间（如 0.7 表示 70%）"
 ERR_QUOTA = "整顿比例应在 0 到 1 之间（如 0.05 表示 5%），不设比例请留空"
+ERR_PERIOD = "请选择进展报送周期（每半月、每月、每两个月、每季度、每半年或每年）"
+ERR_CYCLE = "整顿周期至少为 1 年"
 ERR_SIMILARITY = "方案雷同提示阈值应在 0 到 1 之间（如 0.8 表示 80%）"
 ERR_NO_CREATE_PERMISSION = "您没有创建整顿工作的权限"
 ERR_NO_CHANGE_PERMISSION = "您没有修改整顿工作的权限"
@@ -101,6 +103,10 @@ def _day(start_year: int, day: Day) -> datetime.date:
 def _check_rules(campaign: Campaign) -> None:
     if campaign.end_year < campaign.start_year:
         raise ServiceError(ERR_YEARS)
+    if campaign.reporting_period not in ReportingPeriod.values:
+        raise ServiceError(ERR_PERIOD)
+    if campaign.cycle_years < 1:
+        raise ServiceError(ERR_CYCLE)
     if not Decimal("0") <= campaign.satisfaction_threshold <= Decimal("1"):
         raise ServiceError(ERR_THRESHOLD)
     if campaign.quota_share is not None and not Decimal("0") <= campaign.quota_share <= Decimal("1"):
