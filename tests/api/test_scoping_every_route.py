@@ -25,6 +25,8 @@ BODIES: dict[str, Any] = {
     "transitions": {"action": "propose", "note": "", "version": 1},
     "end": {"ended_on": "2026-01-01"},
     "/screening/rounds/{round_id}/records/{org_id}": {"method": "field_check", "screened_on": "2026-01-01", "version": 1},
+    "stages": {"version": 1, "stages": []},
+    "criteria": {"version": 1, "criteria": []},
 }
 
 

@@ -8,6 +8,7 @@ from zhengdun.cases.states import CaseState
 from zhengdun.organizations.models import Organization
 from zhengdun.screening import services
 from zhengdun.screening.models import ScreeningRecord, ScreeningRound
+from zhengdun.screening.transitions import ERR_UNSCREENED
 
 
 def _record(campaign, *, version=None, conclusion="weak", evidence="书记 3 月辞职"):
@@ -65,6 +66,9 @@ def test_it_walks_a_township_through_the_api(world, campaign, town1, api_as):
     assert listing["count"] == 1 and listing["items"][0]["org_count"] == 3 and listing["items"][0]["weak"] == 1
 
     response = api.post(f"/screening/rounds/{round_id}/close")
+    assert response.status_code == 400
+    assert response.json()["detail"] == ERR_UNSCREENED.format(count=2)
+    response = api.post(f"/screening/rounds/{round_id}/close", {"confirm": True})
     assert response.status_code == 200 and response.json()["status"] == "closed"
 
 

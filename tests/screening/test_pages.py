@@ -9,6 +9,7 @@ from zhengdun.cases.states import CaseState
 from zhengdun.organizations.models import Organization
 from zhengdun.screening import services
 from zhengdun.screening.models import Finding, ScreeningRecord, ScreeningRound
+from zhengdun.screening.transitions import ERR_UNSCREENED
 
 
 def _record_url(rnd, org):
@@ -104,7 +105,7 @@ def test_it_lists_the_pending_organizations_when_closing_is_refused(world, as_us
     response = as_user(town1).post(reverse("screening:close", args=[round1.pk]), follow=True)
     assert "请研判后再结束排查：西关村党支部" in response.content.decode()
     save(round1, world.village_w, town1, conclusion="not_weak", expected_version=1)
-    response = as_user(town1).post(reverse("screening:close", args=[round1.pk]), follow=True)
+    response = as_user(town1).post(reverse("screening:close", args=[round1.pk]), {"confirm": "1"}, follow=True)
     assert "本轮排查已结束" in response.content.decode()
     assert ScreeningRound.objects.get().status == "closed"
 
@@ -187,3 +188,21 @@ def test_it_lists_rounds_in_a_fixed_number_of_queries(world, campaign, as_user, 
 
 def test_it_links_the_page_from_the_navigation(as_user, town1):
     assert f'href="{reverse("screening:list")}">排查</a>' in as_user(town1).get(reverse("home")).content.decode()
+
+
+def test_closing_with_unscreened_organizations_shows_the_count_and_a_confirm_button(world, as_user, town1, round1):
+    save(round1, world.village_w, town1, conclusion="not_weak")
+    client = as_user(town1)
+    url = reverse("screening:close", args=[round1.pk])
+    page = client.post(url).content.decode()
+    assert ERR_UNSCREENED.format(count=2) in page and 'name="confirm" value="1"' in page and "确认结束排查" in page
+    assert ScreeningRound.objects.get().status == "open"
+    response = client.post(url, {"confirm": "1"}, follow=True)
+    assert "本轮排查已结束" in response.content.decode()
+    assert ScreeningRound.objects.get().status == "closed"
+
+
+def test_the_round_page_shows_why_it_cannot_be_closed_yet(world, as_user, town1, round1):
+    save(round1, world.village_w, town1, conclusion="pending")
+    page = as_user(town1).get(reverse("screening:detail", args=[round1.pk])).content.decode()
+    assert "结束排查：以下组织的研判结论仍为“待研判”，请研判后再结束排查：西关村党支部" in page

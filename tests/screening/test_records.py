@@ -115,7 +115,7 @@ def test_it_hides_another_townships_round_and_villages(world, town2, round1):
 
 
 def test_it_refuses_recording_in_a_closed_round(world, town1, round1):
-    services.round_close(round=round1, actor=town1)
+    services.round_close(round=round1, actor=town1, confirm=True)
     with pytest.raises(ServiceError) as exc:
         save(round1, world.village_w, town1)
     assert exc.value.message == "本轮排查已结束，不能再登记或修改排查记录"

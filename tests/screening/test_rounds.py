@@ -4,10 +4,11 @@ from django.http import Http404
 from tests.screening.conftest import save
 from zhengdun.audit.models import AuditEvent
 from zhengdun.campaigns.services import campaign_create_from_template
-from zhengdun.core.errors import NotPermitted, ServiceError
+from zhengdun.core.errors import NeedsConfirmation, NotPermitted, ServiceError
 from zhengdun.organizations.models import Organization
 from zhengdun.screening import services
-from zhengdun.screening.models import RoundStatus, ScreeningRound
+from zhengdun.screening.models import RoundStatus, ScreeningRound, ScreeningRoundEvent
+from zhengdun.screening.transitions import ERR_UNSCREENED
 
 
 def test_it_opens_a_round_for_a_township_and_audits_it(world, campaign, town1):
@@ -25,7 +26,7 @@ def test_it_refuses_a_second_open_round_for_the_same_jurisdiction(world, campaig
 
 
 def test_it_opens_a_new_round_once_the_previous_one_is_closed(world, campaign, town1, round1):
-    services.round_close(round=round1, actor=town1)
+    services.round_close(round=round1, actor=town1, confirm=True)
     again = services.round_open(campaign=campaign, jurisdiction=world.town1_org, actor=town1)
     assert again.pk != round1.pk and ScreeningRound.objects.filter(status=RoundStatus.OPEN).count() == 1
 
@@ -91,15 +92,42 @@ def test_it_refuses_closing_while_records_wait_for_a_conclusion(world, town1, ro
 
 def test_it_closes_a_round_and_audits_it(world, town1, round1):
     save(round1, world.village_e, town1, conclusion="not_weak")
-    services.round_close(round=round1, actor=town1)
+    services.round_close(round=round1, actor=town1, confirm=True)
     assert (round1.status, round1.closed_by) == (RoundStatus.CLOSED, town1) and round1.closed_at is not None
     event = AuditEvent.objects.get(object_type="screening.screeninground", action="transition")
     assert event.before["status"] == "open" and event.after["status"] == "closed"
     with pytest.raises(ServiceError) as exc:
-        services.round_close(round=round1, actor=town1)
+        services.round_close(round=round1, actor=town1, confirm=True)
     assert exc.value.message == "本轮排查已经结束"
 
 
 def test_it_hides_another_townships_round_from_closing(round1, town2):
     with pytest.raises(Http404):
         services.round_close(round=round1, actor=town2)
+
+
+def test_closing_with_unscreened_organizations_asks_for_confirmation_and_says_how_many(world, town1, round1):
+    save(round1, world.village_e, town1, conclusion="not_weak")
+    with pytest.raises(NeedsConfirmation) as exc:
+        services.round_close(round=round1, actor=town1)
+    assert exc.value.message == ERR_UNSCREENED.format(count=2)
+    round1.refresh_from_db()
+    assert round1.status == RoundStatus.OPEN and not ScreeningRoundEvent.objects.filter(round=round1, action="close").exists()
+    services.round_close(round=round1, actor=town1, confirm=True, note="其余两村经核实无问题")
+    event = ScreeningRoundEvent.objects.get(round=round1, action="close")
+    assert (event.from_state, event.to_state, event.actor, event.note) == ("open", "closed", town1, "其余两村经核实无问题")
+    assert list(ScreeningRoundEvent.objects.filter(round=round1).values_list("action", flat=True)) == ["open", "close"]
+
+
+def test_closing_a_fully_screened_round_needs_no_confirmation(world, town1, round1):
+    for org in (world.village_e, world.village_w, world.community_s):
+        save(round1, org, town1, conclusion="not_weak")
+    services.round_close(round=round1, actor=town1)
+    assert round1.status == RoundStatus.CLOSED
+
+
+def test_the_pending_refusal_comes_before_the_confirmation(world, town1, round1):
+    save(round1, world.village_e, town1, conclusion="pending")
+    with pytest.raises(ServiceError) as exc:
+        services.round_close(round=round1, actor=town1, confirm=True)
+    assert not isinstance(exc.value, NeedsConfirmation) and exc.value.errors == ["东关村党支部"]

@@ -49,6 +49,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "audit.view_auditevent",
         "campaigns.add_campaign",
         "campaigns.change_campaign",
+        "campaigns.reopen_campaign",
         "cases.add_case",
         "cases.propose_case",
         "cases.identify_case",

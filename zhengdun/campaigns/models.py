@@ -5,6 +5,8 @@ from decimal import Decimal
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+from zhengdun.core.models import TransitionEvent
+
 
 class ReportingPeriod(models.TextChoices):
     HALF_MONTH = "half_month", "每半月"
@@ -16,6 +18,7 @@ class ReportingPeriod(models.TextChoices):
 
 
 class CampaignStatus(models.TextChoices):
+    DRAFT = "draft", "草稿"
     ACTIVE = "active", "进行中"
     CLOSED = "closed", "已结束"
 
@@ -49,7 +52,9 @@ class Campaign(models.Model):
     )
     cycle_years = models.PositiveSmallIntegerField("整顿周期（年）", default=1, validators=[MinValueValidator(1)])
     target = models.CharField("工作目标", max_length=300, blank=True)
+    # Written only by the workflow (campaigns/transitions.py).
     status = models.CharField("状态", max_length=16, choices=CampaignStatus.choices, default=CampaignStatus.ACTIVE)
+    version = models.PositiveIntegerField("版本", default=1)
 
     # Thresholds of the computed warning signs (预警信号). They only suggest;
     # nothing is listed because of them. Empty means the sign is off.
@@ -88,6 +93,7 @@ class Campaign(models.Model):
         verbose_name = "整顿工作"
         verbose_name_plural = "整顿工作"
         ordering = ["-start_year", "-id"]
+        permissions = [("reopen_campaign", "重新启动已结束的整顿工作")]
 
     def __str__(self) -> str:
         return self.name
@@ -141,3 +147,17 @@ class Criterion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.category}"
+
+
+class CampaignEvent(TransitionEvent):
+    """One row per status change of a campaign (see core.workflow)."""
+
+    campaign = models.ForeignKey(Campaign, verbose_name="整顿工作", on_delete=models.CASCADE, related_name="events")
+    from_state = models.CharField("原状态", max_length=16, choices=CampaignStatus.choices, blank=True)
+    to_state = models.CharField("新状态", max_length=16, choices=CampaignStatus.choices)
+
+    scope_path = "campaign__scope__path"
+
+    class Meta(TransitionEvent.Meta):
+        verbose_name = "整顿工作状态记录"
+        verbose_name_plural = "整顿工作状态记录"

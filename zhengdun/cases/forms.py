@@ -2,7 +2,7 @@ from django import forms
 
 from zhengdun.cases.services import ERR_NOTE_REQUIRED
 from zhengdun.cases.transitions import Transition
-from zhengdun.core.forms import StyledForm
+from zhengdun.core.forms import DateInput, StyledForm
 
 
 class OpenCaseForm(StyledForm, forms.Form):
@@ -14,7 +14,7 @@ class OpenCaseForm(StyledForm, forms.Form):
 class TransitionForm(StyledForm, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     note = forms.CharField(label="意见/说明", required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    filed_on = forms.DateField(label="备案日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    filed_on = forms.DateField(label="备案日期", required=False, widget=DateInput())
     satisfaction = forms.DecimalField(label="群众满意度（%）", required=False, min_value=0, max_value=100, decimal_places=1)
     is_key = forms.BooleanField(label="列为重点整顿对象", required=False)
 
@@ -41,5 +41,5 @@ class CaseLedgerForm(StyledForm, forms.Form):
 class DynamicAddForm(StyledForm, forms.Form):
     org_code = forms.CharField(label="组织编码", max_length=32)
     note = forms.CharField(label="增补理由", widget=forms.Textarea(attrs={"rows": 2}))
-    filed_on = forms.DateField(label="备案日期", widget=forms.DateInput(attrs={"type": "date"}))
+    filed_on = forms.DateField(label="备案日期", widget=DateInput())
     is_key = forms.BooleanField(label="列为重点整顿对象", required=False)

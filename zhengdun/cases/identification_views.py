@@ -15,7 +15,7 @@ from zhengdun.campaigns.selectors import campaign_list
 from zhengdun.cases import services
 from zhengdun.cases.forms import DynamicAddForm
 from zhengdun.cases.honesty import honesty_report
-from zhengdun.cases.selectors import case_list
+from zhengdun.cases.selectors import case_list, default_campaign
 from zhengdun.cases.states import CaseState
 from zhengdun.core.errors import ServiceError
 from zhengdun.core.scoping import get_object_or_404, restrict
@@ -27,7 +27,7 @@ def _campaign(request: HttpRequest) -> Campaign | None:
     campaigns = campaign_list(request.user)
     if value.isdigit():
         return get_object_or_404(campaigns, request.user, pk=int(value))
-    return campaigns.first()
+    return default_campaign(request.user)
 
 
 @login_required

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from zhengdun.campaigns.models import Campaign
 from zhengdun.campaigns.selectors import campaign_list
+from zhengdun.cases.selectors import default_campaign
 from zhengdun.core.errors import ServiceError
 from zhengdun.core.scoping import get_object_or_404
 from zhengdun.core.xlsx_reading import check_size
@@ -47,7 +48,7 @@ def _selection(request: HttpRequest) -> Selection:
     if campaign_id is not None:
         campaign = get_object_or_404(Campaign.objects.select_related("scope"), user, pk=campaign_id)
     elif campaigns:
-        campaign = campaigns[0]
+        campaign = default_campaign(user)
     units = unit_choices(user, campaign) if campaign else []
     org_id = _id(request.GET.get("org"))
     unit = get_object_or_404(Organization.objects.all(), user, pk=org_id) if org_id is not None else None

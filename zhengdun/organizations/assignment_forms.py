@@ -8,11 +8,11 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from zhengdun.core.forms import StyledForm
+from zhengdun.core.forms import DateInput, StyledForm
 from zhengdun.organizations.assignment_checks import ASSIGNMENT_ROLES
 from zhengdun.organizations.models import Organization, Person
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")  # what <input type=date> reads
+DATE = DateInput()
 NEW_PERSON_FIELDS = ("name", "phone", "unit", "title")
 
 

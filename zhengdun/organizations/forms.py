@@ -1,6 +1,6 @@
 from django import forms
 
-from zhengdun.core.forms import StyledForm
+from zhengdun.core.forms import DateInput, StyledForm
 from zhengdun.organizations.assignment_checks import ASSIGNMENT_ROLES
 from zhengdun.organizations.choices import PostRole
 from zhengdun.organizations.models import Organization, Person
@@ -32,7 +32,7 @@ class PersonForm(StyledForm, forms.ModelForm):
 class PostForm(StyledForm, forms.Form):
     person = forms.ModelChoiceField(label="人员", queryset=Person.objects.none())
     role = forms.ChoiceField(label="岗位", choices=POST_ROLES, error_messages={"invalid_choice": ERR_ASSIGNMENT_ROLE})
-    started_on = forms.DateField(label="任职起始", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    started_on = forms.DateField(label="任职起始", required=False, widget=DateInput())
     note = forms.CharField(label="备注", max_length=200, required=False)
 
     def __init__(self, *args: object, people: object = None, **kwargs: object) -> None:
@@ -42,7 +42,7 @@ class PostForm(StyledForm, forms.Form):
 
 
 class EndPostForm(StyledForm, forms.Form):
-    ended_on = forms.DateField(label="任职截止", widget=forms.DateInput(attrs={"type": "date"}))
+    ended_on = forms.DateField(label="任职截止", widget=DateInput())
     note = forms.CharField(label="调整原因", max_length=200, required=False)
 
 

@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from zhengdun.campaigns.models import Criterion
-from zhengdun.core.forms import StyledForm
+from zhengdun.core.forms import DateInput, StyledForm
 from zhengdun.organizations.models import Organization, Person
 from zhengdun.plans.models import SECTIONS, FourReviewItem, Plan, ReviewDecision
 
@@ -62,7 +62,7 @@ class MeasureForm(StyledForm, forms.Form):
     detail = forms.CharField(label="具体内容", required=False, widget=forms.Textarea(attrs={"rows": 3}))
     owner_name = forms.CharField(label="责任人", required=False, max_length=50)
     owner = forms.ModelChoiceField(label="责任人（人员库）", queryset=Person.objects.none(), required=False)
-    deadline = forms.DateField(label="完成时限", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    deadline = forms.DateField(label="完成时限", required=False, widget=DateInput())
     target = forms.CharField(
         label="可衡量的目标", required=False, max_length=200, help_text="如：流转土地 60 亩种植艾草，年增收 4.5 万元"
     )
@@ -88,7 +88,7 @@ class ReviewForm(StyledForm, forms.Form):
 class FourReviewForm(StyledForm, forms.Form):
     item = forms.ChoiceField(label="审核事项", choices=FourReviewItem.choices)
     year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
-    reviewed_on = forms.DateField(label="审核日期", widget=forms.DateInput(attrs={"type": "date"}))
+    reviewed_on = forms.DateField(label="审核日期", widget=DateInput())
     note = forms.CharField(label="审核意见", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 
-from zhengdun.core.forms import StyledForm
+from zhengdun.core.forms import DateInput, StyledForm
 from zhengdun.plans import tasks
 from zhengdun.plans.models import TaskStatus
 from zhengdun.plans.uploads import ALLOWED_TEXT
@@ -64,7 +64,7 @@ class ExtensionRequestForm(_OnePageForm):
     id_prefix = "extension"
     new_deadline = forms.DateField(
         label="申请延至",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         error_messages={"required": tasks.ERR_EXTENSION_DATE, "invalid": tasks.ERR_EXTENSION_DATE},
     )
     reason = forms.CharField(

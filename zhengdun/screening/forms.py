@@ -8,7 +8,7 @@ from django.forms import BoundField
 from django.utils import timezone
 
 from zhengdun.campaigns.models import Campaign, Criterion
-from zhengdun.core.forms import StyledForm
+from zhengdun.core.forms import DateInput, StyledForm
 from zhengdun.organizations.models import Organization
 from zhengdun.screening.models import Conclusion, Method
 
@@ -31,7 +31,7 @@ class RecordForm(StyledForm, forms.Form):
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     method = forms.ChoiceField(label="排查方式", choices=[("", "请选择"), *Method.choices])
-    screened_on = forms.DateField(label="排查日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    screened_on = forms.DateField(label="排查日期", widget=DateInput())
     conclusion = forms.ChoiceField(label="研判结论", choices=Conclusion.choices)
     note = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 

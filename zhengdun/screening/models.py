@@ -3,6 +3,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from zhengdun.core.models import TransitionEvent
+
 
 class Method(models.TextChoices):
     SELF_CHECK = "self_check", "组织自查"
@@ -29,7 +31,9 @@ class ScreeningRound(models.Model):
     jurisdiction = models.ForeignKey(
         "organizations.Organization", verbose_name="排查范围", on_delete=models.PROTECT, related_name="screening_rounds"
     )
+    # Written only by the workflow (screening/transitions.py).
     status = models.CharField("状态", max_length=16, choices=RoundStatus.choices, default=RoundStatus.OPEN)
+    version = models.PositiveIntegerField("版本", default=1)
     note = models.TextField("说明", blank=True)
     opened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="发起人", null=True, on_delete=models.SET_NULL, related_name="+"
@@ -56,6 +60,20 @@ class ScreeningRound(models.Model):
 
     def __str__(self) -> str:
         return f"{self.jurisdiction} · {self.campaign}"
+
+
+class ScreeningRoundEvent(TransitionEvent):
+    """One row per status change of a round (see core.workflow)."""
+
+    round = models.ForeignKey(ScreeningRound, verbose_name="排查轮次", on_delete=models.CASCADE, related_name="events")
+    from_state = models.CharField("原状态", max_length=16, choices=RoundStatus.choices, blank=True)
+    to_state = models.CharField("新状态", max_length=16, choices=RoundStatus.choices)
+
+    scope_path = "round__jurisdiction__path"
+
+    class Meta(TransitionEvent.Meta):
+        verbose_name = "排查状态记录"
+        verbose_name_plural = "排查状态记录"
 
 
 class ScreeningRecord(models.Model):

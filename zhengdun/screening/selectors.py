@@ -12,12 +12,12 @@ from typing import Any
 
 from django.db.models import Count, F, Func, OuterRef, Q, QuerySet, Subquery
 
-from zhengdun.campaigns.models import Criterion
+from zhengdun.campaigns.models import Campaign, Criterion
 from zhengdun.cases.models import Case
 from zhengdun.cases.states import CaseState
 from zhengdun.core.scoping import get_object_or_404, restrict
 from zhengdun.organizations.models import Organization
-from zhengdun.screening.models import Conclusion, ScreeningRecord, ScreeningRound
+from zhengdun.screening.models import Conclusion, Finding, ScreeningRecord, ScreeningRound
 from zhengdun.screening.signs import GRASSROOTS_LEVELS, Sign, compute_signs, grassroots
 
 FILTERS = {
@@ -146,3 +146,8 @@ def round_table(user: Any, rnd: ScreeningRound, *, only: str = "") -> RoundTable
 def case_of(rnd: ScreeningRound, organization: Organization) -> Case | None:
     """The organization's case in the round's campaign, if it has one."""
     return Case.objects.filter(campaign_id=rnd.campaign_id, organization=organization).first()
+
+
+def criteria_in_use(campaign: Campaign) -> set[int]:
+    """The criteria of a campaign that recorded findings stand on (campaigns.services asks before changing the catalog)."""
+    return set(Finding.objects.filter(criterion__campaign=campaign).order_by().values_list("criterion_id", flat=True).distinct())

@@ -21,21 +21,25 @@ from zhengdun.campaigns.models import Campaign, CampaignStatus, Criterion
 from zhengdun.cases.models import Case
 from zhengdun.cases.services import case_link_screening, case_open, case_transition
 from zhengdun.cases.states import CaseState
+from zhengdun.core.actors import Actor
 from zhengdun.core.errors import ConflictError, NotPermitted, ServiceError
 from zhengdun.core.scoping import ensure_org_in_scope
 from zhengdun.organizations.models import Organization
 from zhengdun.screening.models import Conclusion, Finding, Method, RoundStatus, ScreeningRecord, ScreeningRound
 from zhengdun.screening.signs import GRASSROOTS_LEVELS, grassroots
+from zhengdun.screening.transitions import ERR_PENDING_RECORDS, ERR_UNSCREENED, ROUND_WORKFLOW
+
+__all__ = ["ERR_PENDING_RECORDS", "ERR_UNSCREENED"]
 
 ERR_NO_ROUND_PERMISSION = "您没有发起或结束排查的权限"
 ERR_NO_RECORD_PERMISSION = "您没有登记排查记录或提出拟定的权限"
 ERR_CAMPAIGN_CLOSED = "该整顿工作已结束，不能再发起排查"
+ERR_CAMPAIGN_DRAFT = "该整顿工作尚未启动（草稿），不能发起排查"
 ERR_OUTSIDE_CAMPAIGN = "排查范围不在本次整顿工作的范围内"
 ERR_NOTHING_TO_SCREEN = "该范围内没有村（社区）等基层党组织，无需排查"
 ERR_ROUND_ALREADY_OPEN = "“{jurisdiction}”在本次整顿工作中已有进行中的排查，请在该排查中继续登记"
 ERR_ROUND_CLOSED = "本轮排查已结束，不能再登记或修改排查记录"
 ERR_ROUND_ALREADY_CLOSED = "本轮排查已经结束"
-ERR_PENDING_RECORDS = "以下组织的研判结论仍为“待研判”，请研判后再结束排查：{names}"
 ERR_ORG_NOT_GRASSROOTS = "只能对村（社区）等基层党组织登记排查记录"
 ERR_ORG_OUTSIDE_ROUND = "该组织不在本轮排查范围内"
 ERR_METHOD = "请选择排查方式（组织自查、党员群众评查、信访核查或实地调查）"
@@ -54,15 +58,17 @@ ERR_ALREADY_PROPOSED = "该组织在本次整顿工作中已被拟定或认定�
 ITEM_CHARS = 16
 
 
-def _require(actor: Any, permission: str, message: str) -> None:
+def _require(actor: Actor, permission: str, message: str) -> None:
     if not actor.has_perm(permission):
         raise NotPermitted(message)
 
 
-def round_open(*, campaign: Campaign, jurisdiction: Organization, actor: Any, note: str = "") -> ScreeningRound:
+def round_open(*, campaign: Campaign, jurisdiction: Organization, actor: Actor, note: str = "") -> ScreeningRound:
     """Start screening the grassroots organizations under `jurisdiction` for `campaign`."""
     ensure_org_in_scope(actor, jurisdiction)
     _require(actor, "cases.add_case", ERR_NO_ROUND_PERMISSION)
+    if campaign.status == CampaignStatus.DRAFT:
+        raise ServiceError(ERR_CAMPAIGN_DRAFT)
     if campaign.status != CampaignStatus.ACTIVE:
         raise ServiceError(ERR_CAMPAIGN_CLOSED)
     if not jurisdiction.path.startswith(campaign.scope.path):
@@ -81,36 +87,30 @@ def round_open(*, campaign: Campaign, jurisdiction: Organization, actor: Any, no
                 )
         except IntegrityError:
             raise already from None
+        ROUND_WORKFLOW.record_creation(rnd, actor=actor, note="发起排查", action="open")
         audit_record(Action.CREATE, rnd, actor=actor, after=snapshot(rnd), note="发起排查")
     return rnd
 
 
-def round_close(*, round: ScreeningRound, actor: Any) -> ScreeningRound:
-    """End a round; refused while any record still waits for a conclusion."""
+def round_close(
+    *, round: ScreeningRound, actor: Actor, confirm: bool = False, note: str = "", expected_version: int | None = None
+) -> ScreeningRound:
+    """End a round (screening/transitions.py): refused while any record still waits
+    for a conclusion; with organizations still unscreened, only when `confirm`."""
     ensure_org_in_scope(actor, round.jurisdiction)
     _require(actor, "cases.add_case", ERR_NO_ROUND_PERMISSION)
-    with transaction.atomic():
-        current = ScreeningRound.objects.select_for_update().get(pk=round.pk)
-        if current.status != RoundStatus.OPEN:
-            raise ServiceError(ERR_ROUND_ALREADY_CLOSED)
-        pending = list(
-            current.records.filter(conclusion=Conclusion.PENDING)
-            .order_by("organization__path")
-            .values_list("organization__name", flat=True)
-        )
-        if pending:
-            raise ServiceError(ERR_PENDING_RECORDS.format(names="、".join(pending)), errors=pending)
-        before = snapshot(current)
-        # Only the writer that still sees the round open closes it.
-        changed = ScreeningRound.objects.filter(pk=current.pk, status=RoundStatus.OPEN).update(
-            status=RoundStatus.CLOSED, closed_by=actor, closed_at=timezone.now()
-        )
-        if changed != 1:
-            raise ServiceError(ERR_ROUND_ALREADY_CLOSED)
-        current.refresh_from_db()
-        audit_record(Action.TRANSITION, current, actor=actor, before=before, after=snapshot(current), note="结束排查")
-    round.refresh_from_db()
-    return round
+    if ScreeningRound.objects.filter(pk=round.pk).values_list("status", flat=True).first() != RoundStatus.OPEN:
+        raise ServiceError(ERR_ROUND_ALREADY_CLOSED)
+    return ROUND_WORKFLOW.run(
+        round,
+        action="close",
+        actor=actor,
+        scope_path=round.jurisdiction.path,
+        note=note,
+        expected_version=expected_version,
+        supplied={"confirm": confirm},
+        updates={"closed_by": actor, "closed_at": timezone.now()},
+    )
 
 
 def _check_record_input(
@@ -184,7 +184,7 @@ def record_save(
     conclusion: str,
     findings: dict[int, str],
     screened_on: datetime.date,
-    actor: Any,
+    actor: Actor,
     note: str = "",
     expected_version: int | None = None,
 ) -> ScreeningRecord:
@@ -246,7 +246,7 @@ def main_problems_from(rec: ScreeningRecord) -> str:
     return "\n".join(f"{f.criterion.code} {_short(f.criterion.item)}：{f.evidence}" for f in findings)
 
 
-def record_propose(*, record: ScreeningRecord, actor: Any) -> Case:
+def record_propose(*, record: ScreeningRecord, actor: Actor) -> Case:
     """Propose a weak organization for the list (拟定): its case goes to "proposed".
 
     The case is created if the organization has none in the campaign; a case

@@ -8,14 +8,15 @@ from django.views.decorators.http import require_http_methods, require_POST
 from zhengdun.campaigns.models import CampaignStatus
 from zhengdun.campaigns.selectors import campaign_list
 from zhengdun.cases.states import CaseState
-from zhengdun.core.errors import ServiceError
+from zhengdun.core.errors import NeedsConfirmation, ServiceError
 from zhengdun.core.http import PAGE_SIZE, paginate, querystring_without_page, submit_form
-from zhengdun.core.scoping import restrict
+from zhengdun.core.scoping import restrict, scope_for
 from zhengdun.organizations.models import Organization
 from zhengdun.screening import selectors, services
 from zhengdun.screening.forms import RecordForm, RoundOpenForm
 from zhengdun.screening.models import Conclusion, RoundStatus
 from zhengdun.screening.signs import GRASSROOTS_LEVELS, compute_signs
+from zhengdun.screening.transitions import ROUND_WORKFLOW
 
 ERR_NO_RECORD = "该组织尚未登记排查记录，不能提出拟定"
 
@@ -80,6 +81,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "filters": selectors.FILTERS,
         "only": only,
         "is_open": rnd.status == RoundStatus.OPEN,
+        "offers": ROUND_WORKFLOW.offers(rnd, request.user) if scope_for(request.user).covers_path(rnd.jurisdiction.path) else [],
     }
     return render(request, "screening/detail.html", context)
 
@@ -156,7 +158,10 @@ def propose(request: HttpRequest, pk: int, org_pk: int) -> HttpResponse:
 def close(request: HttpRequest, pk: int) -> HttpResponse:
     rnd = selectors.round_get(request.user, pk)
     try:
-        services.round_close(round=rnd, actor=request.user)
+        services.round_close(round=rnd, actor=request.user, confirm=request.POST.get("confirm") == "1")
+    except NeedsConfirmation as exc:
+        # Organizations are still unscreened: say how many and let the user confirm.
+        return render(request, "screening/close_confirm.html", {"round": rnd, "message": exc.message})
     except ServiceError as exc:
         messages.error(request, exc.message)
     else:

@@ -9,14 +9,15 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
-from zhengdun.api.common import WRITE_ERRORS, Page, Ref, caller
+from zhengdun.api.common import WRITE_ERRORS, BlockedOfferOut, OfferOut, Page, Ref, caller, offer_out
 from zhengdun.campaigns.models import Campaign
 from zhengdun.cases.models import Case
-from zhengdun.core.scoping import get_object_or_404
+from zhengdun.core.scoping import get_object_or_404, scope_for
 from zhengdun.organizations.models import Organization
 from zhengdun.screening import selectors, services
 from zhengdun.screening.models import ScreeningRecord, ScreeningRound
 from zhengdun.screening.selectors import Row
+from zhengdun.screening.transitions import ROUND_WORKFLOW
 
 router = Router(tags=["排查"])
 
@@ -27,6 +28,7 @@ class RoundOut(Schema):
     jurisdiction: Ref
     status: str
     status_label: str
+    version: int
     note: str
     opened_by: str
     opened_at: datetime.datetime
@@ -83,6 +85,26 @@ class RowOut(Schema):
 class RoundDetailOut(RoundOut):
     counts: dict[str, int]
     rows: list[RowOut]
+    transitions: list[OfferOut] = Field(description="调用者现在可执行的状态变更")
+    blocked_transitions: list[BlockedOfferOut] = Field(description="有权限但暂不能执行的状态变更及原因")
+
+    @staticmethod
+    def resolve_transitions(obj: ScreeningRound, context: dict[str, Any]) -> list[dict[str, Any]]:
+        return [offer_out(o) for o in _offers(obj, context["request"].auth) if o.allowed]
+
+    @staticmethod
+    def resolve_blocked_transitions(obj: ScreeningRound, context: dict[str, Any]) -> list[dict[str, Any]]:
+        return [offer_out(o) for o in _offers(obj, context["request"].auth) if not o.allowed]
+
+
+def _offers(rnd: ScreeningRound, user: Any) -> list[Any]:
+    return ROUND_WORKFLOW.offers(rnd, user) if scope_for(user).covers_path(rnd.jurisdiction.path) else []
+
+
+class RoundCloseIn(Schema):
+    confirm: bool = Field(False, description="范围内还有未登记排查记录的组织时须为 true；否则返回 400 并说明有几个")
+    note: str = ""
+    version: int | None = Field(None, description="调用者看到的版本号；他人已先处理时返回 409")
 
 
 class RoundIn(Schema):
@@ -210,9 +232,11 @@ def round_detail(request: HttpRequest, round_id: int) -> Any:
 
 
 @router.post("/screening/rounds/{round_id}/close", response={200: RoundDetailOut, **WRITE_ERRORS}, summary="结束排查")
-def round_close(request: HttpRequest, round_id: int) -> Any:
+def round_close(request: HttpRequest, round_id: int, payload: RoundCloseIn) -> Any:
     rnd = _round(request, round_id)
-    services.round_close(round=rnd, actor=caller(request))
+    services.round_close(
+        round=rnd, actor=caller(request), confirm=payload.confirm, note=payload.note, expected_version=payload.version
+    )
     return _detail(request, _round(request, round_id))
 
 
