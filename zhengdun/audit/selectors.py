@@ -16,8 +16,7 @@ from django.utils import timezone
 
 from zhengdun.audit.models import AuditEvent
 from zhengdun.core import masking
-from zhengdun.core.actors import Actor
-from zhengdun.core.scoping import restrict
+from zhengdun.core.scoping import Viewer, restrict
 
 EMPTY = "（空）"
 SYSTEM_NAME = "系统"
@@ -32,7 +31,7 @@ ID_IN_TEXT = re.compile(r"(?<!\d)\d{17}[\dXx](?!\d)")
 
 
 def audit_list(
-    user: Actor,
+    user: Viewer,
     *,
     action: str = "",
     object_type: str = "",
@@ -57,7 +56,7 @@ def audit_list(
     return qs.order_by("-at", "-id")
 
 
-def events_for_object(user: Actor, obj: Model) -> QuerySet[AuditEvent]:
+def events_for_object(user: Viewer, obj: Model) -> QuerySet[AuditEvent]:
     return restrict(AuditEvent.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk)), user).order_by(
         "-at", "-id"
     )
@@ -111,7 +110,7 @@ class _Reader:
     """Turns events into rows for `viewer`, naming every referenced row with
     one query per referenced model, whatever the number of events."""
 
-    def __init__(self, viewer: Actor | None) -> None:
+    def __init__(self, viewer: Viewer) -> None:
         self.viewer = viewer
         self.unmasked = masking.can_see_personal_info(viewer)
         self.names: dict[type[Model], dict[str, str]] = {}
@@ -196,6 +195,6 @@ class _Reader:
         )
 
 
-def readable(events: Iterable[AuditEvent], viewer: Actor | None) -> list[EventRow]:
+def readable(events: Iterable[AuditEvent], viewer: Viewer) -> list[EventRow]:
     """The events as `viewer` may read them; a bounded number of queries for any number of events."""
     return _Reader(viewer).rows(events)

@@ -70,7 +70,7 @@ def record(
         object_type=obj._meta.label_lower if obj is not None else "",
         object_id=str(obj.pk) if obj is not None and obj.pk is not None else "",
         object_repr=(object_repr or (str(obj) if obj is not None else ""))[:300],
-        organization=organization,
+        organization_id=organization.pk if organization is not None else None,
         org_path=getattr(organization, "path", "") if organization is not None else (org_path or ""),
         before=json_value(before) if before is not None else None,
         after=json_value(after) if after is not None else None,
