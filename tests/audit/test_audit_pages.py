@@ -37,6 +37,7 @@ def test_it_shows_names_and_chinese_field_labels(world, as_user, county):
     page = _page(as_user(county), object_type="organizations.organization")
     assert "党员数" in page and "31 → 40" in page
     assert "上级组织" in page and "城关镇 → 河口镇" in page  # parent ids shown by name
+    assert "树路径" in page  # treebeard declares no label; the list gives one
     assert "党组织</span> 东关村党支部" in page
     assert "{&#x27;member_count" not in page and "{'member_count" not in page  # no raw dicts
     assert '<td title="county">county</td>' in page  # the actor's display name (the persona's is its username)

@@ -20,8 +20,18 @@ from zhengdun.core.scoping import Viewer, restrict
 
 EMPTY = "（空）"
 SYSTEM_NAME = "系统"
-# Keys that records write beside model fields (accounts/services.py, the ledger export).
-EXTRA_LABELS = {"roles": "角色", "user": "账号", "format": "格式", "phones_unmasked": "含完整电话"}
+# Labels for keys that are no model field (accounts/services.py, the ledger export)
+# and for fields declared without a Chinese label (treebeard's tree columns).
+EXTRA_LABELS = {
+    "roles": "角色",
+    "user": "账号",
+    "format": "格式",
+    "phones_unmasked": "含完整电话",
+    "path": "树路径",
+    "depth": "层级深度",
+    "numchild": "下级数",
+    "id": "编号",
+}
 # Fields that name a row, in the order they are tried, when a foreign key is shown by name.
 NAME_FIELDS = ("display_name", "name", "username", "title")
 
@@ -175,7 +185,7 @@ class _Reader:
         changes = []
         for key in list(dict.fromkeys([*before, *after])):
             f = _field(model, key)
-            label = str(f.verbose_name) if f is not None else EXTRA_LABELS.get(key, key)
+            label = str(f.verbose_name) if f is not None and not str(f.verbose_name).isascii() else EXTRA_LABELS.get(key, key)
             changes.append(
                 Change(
                     key=key,
