@@ -8,7 +8,7 @@ class AuditConfig(AppConfig):
     verbose_name = "审计日志"
 
     def ready(self) -> None:
-        from zhengdun.audit import guard, signals  # noqa: F401
+        from zhengdun.audit import guard
         from zhengdun.audit.services import record
         from zhengdun.core import recording
 
