@@ -2,8 +2,13 @@
 
 Defaults suit the embedded set-up (SQLite in ./data); production sets
 DATABASE_URL (PostgreSQL >= 15), SECRET_KEY, ALLOWED_HOSTS and DEBUG=0.
+Every variable read here has a row in the README's Configuration table
+(tests/test_configuration.py keeps the two together); code reads settings
+as plain attributes, never with a getattr default.
 """
 
+import json
+import logging
 import os
 import secrets
 from datetime import timedelta
@@ -23,6 +28,13 @@ def _env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _env_json_object(name: str) -> dict[str, object]:
+    value = json.loads(os.environ.get(name) or "{}")
+    if not isinstance(value, dict):
+        raise ValueError(f'{name} must be a JSON object, e.g. {{"leader_max_villages": 2}}')
+    return value
+
+
 def _secret_key() -> str:
     # A county install must work without configuration, yet never share a key
     # with another install: generate one per data folder on first start.
@@ -40,6 +52,11 @@ DEBUG = _env_bool("DEBUG", False)
 ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "").rstrip("/")
+# Set only behind a reverse proxy that overwrites these headers: then the audit
+# trail takes the client address from X-Forwarded-For and HTTPS from X-Forwarded-Proto.
+TRUST_X_FORWARDED_FOR = _env_bool("TRUST_X_FORWARDED_FOR", False)
+if TRUST_X_FORWARDED_FOR:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -99,10 +116,12 @@ TEMPLATES = [
     }
 ]
 
+# Seconds a PostgreSQL connection is kept for the next request (SQLite: none).
+CONN_MAX_AGE = int(os.environ.get("CONN_MAX_AGE", "60"))
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{DATA_DIR / 'zhengdun.sqlite3'}"),
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
+        conn_max_age=CONN_MAX_AGE,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -132,13 +151,13 @@ LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/accounts/login/"
 
-# Sessions end after 30 idle minutes: every request pushes the expiry forward.
-SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_SECONDS", str(30 * 60)))
+# Sessions end after this many idle seconds (the login page says how long):
+# every request pushes the expiry forward.
+SESSION_IDLE_SECONDS = int(os.environ.get("SESSION_IDLE_SECONDS", str(30 * 60)))
+SESSION_COOKIE_AGE = SESSION_IDLE_SECONDS
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = _env_bool("SECURE_COOKIES", False)
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
 # Lock an account for a while after repeated failed logins.
 AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
@@ -169,21 +188,34 @@ UPLOAD_DIR = DATA_DIR / "uploads"
 MAX_UPLOAD_BYTES = int(os.environ.get("MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_BYTES
 
-# The audit trail is kept at least this long; the database refuses earlier deletes.
+# The audit trail is kept at least this long (never under 180 days); the
+# PostgreSQL guard refuses earlier deletes and is re-created with this value by
+# every `manage.py migrate` (zhengdun/audit/guard.py).
 AUDIT_RETENTION_DAYS = max(180, int(os.environ.get("AUDIT_RETENTION_DAYS", "180")))
 
+# Switches and limits of the support-assignment checks (帮扶力量), as a JSON
+# object over the defaults in organizations/assignment_checks.Rules,
+# e.g. {"leader_max_villages": 2, "village_within_township": false}.
+ZHENGDUN_ASSIGNMENT_RULES = _env_json_object("ZHENGDUN_ASSIGNMENT_RULES")
+
+# HTTPS: PRODUCTION=1 turns it all on; each part can be set on its own too.
+PRODUCTION = _env_bool("PRODUCTION", False)
+SECURE_SSL_REDIRECT = _env_bool("SECURE_SSL_REDIRECT", PRODUCTION)
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000" if PRODUCTION else "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", PRODUCTION)
+SECURE_HSTS_PRELOAD = _env_bool("SECURE_HSTS_PRELOAD", PRODUCTION)
+# Production always sends cookies over HTTPS only.
+SESSION_COOKIE_SECURE = PRODUCTION or _env_bool("SECURE_COOKIES", False)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
-if _env_bool("PRODUCTION", False):
-    SECURE_SSL_REDIRECT = _env_bool("SECURE_SSL_REDIRECT", True)
-    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = True
-    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
 
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "WARNING").upper()
+if LOG_LEVEL not in logging.getLevelNamesMapping():
+    raise ValueError(f"LOG_LEVEL must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL, not {LOG_LEVEL!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
 }

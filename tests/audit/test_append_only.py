@@ -33,3 +33,52 @@ def test_it_records_who_what_before_and_after(world, county):
     event = AuditEvent.objects.get(action="update", object_id=str(world.village_e.pk))
     assert event.actor == county and event.before == {"member_count": 31} and event.after["member_count"] == 40
     assert event.org_path == world.village_e.path
+
+
+def _aged_row(days: int) -> int:
+    # Written with SQL: the ORM stamps `at` with now, and an old row is what retention is about.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO audit_auditevent (at, actor_name, actor_display, action, object_type, object_id, object_repr,"
+            " org_path, note, request_id, client_ip) VALUES (now() - make_interval(days => %s),"
+            " '', '', 'update', '', '', '', '', 'old', '', '') RETURNING id",
+            [days],
+        )
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="the database-level guard is a PostgreSQL trigger; SQLite is the single-user embedded set-up",
+)
+def test_the_guard_keeps_rows_for_the_configured_retention_period(db, settings):
+    from zhengdun.audit import guard
+
+    settings.AUDIT_RETENTION_DAYS = 400
+    guard.install(connection)  # what the post_migrate step does after a changed setting
+    kept, gone = _aged_row(300), _aged_row(401)
+    with pytest.raises(DatabaseError, match="至少保存 400 天"), transaction.atomic():
+        AuditEvent.objects.filter(pk=kept).delete()
+    AuditEvent.objects.filter(pk=gone).delete()
+    assert list(AuditEvent.objects.filter(pk__in=[kept, gone]).values_list("pk", flat=True)) == [kept]
+
+    settings.AUDIT_RETENTION_DAYS = 30  # never below 180
+    guard.install(connection)
+    with pytest.raises(DatabaseError, match="至少保存 180 天"), transaction.atomic():
+        AuditEvent.objects.filter(pk=_aged_row(100)).delete()
+    AuditEvent.objects.filter(pk=kept).delete()
+    assert not AuditEvent.objects.filter(pk=kept).exists()
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="the database-level guard is a PostgreSQL trigger; SQLite is the single-user embedded set-up",
+)
+def test_migrate_recreates_the_guard_with_the_setting(db, settings):
+    from django.core.management import call_command
+
+    settings.AUDIT_RETENTION_DAYS = 365
+    call_command("migrate", verbosity=0)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT prosrc FROM pg_proc WHERE proname = 'audit_event_guard'")
+        assert "至少保存 365 天" in cursor.fetchone()[0]

@@ -8,6 +8,7 @@ class AccountsConfig(AppConfig):
     verbose_name = "账号"
 
     def ready(self) -> None:
+        from zhengdun.accounts import signals  # noqa: F401 - sign-ins are audited
         from zhengdun.accounts.roles import sync_roles
 
         # Runs after every app: the call after the last app finds all permissions.

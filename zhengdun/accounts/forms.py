@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth.password_validation import validate_password
 
 from zhengdun.accounts.roles import Role
+from zhengdun.accounts.services import MAX_DAYS
 from zhengdun.core.forms import StyledForm
 
 
@@ -37,3 +38,10 @@ class UserForm(StyledForm, forms.Form):
         if password:
             validate_password(password)
         return password
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(label="用途", max_length=100, required=False, help_text="如：县里数据大屏、报表脚本")
+    days = forms.IntegerField(
+        label="有效天数", min_value=1, max_value=MAX_DAYS, required=False, help_text="留空表示长期有效，直到吊销"
+    )

@@ -1,10 +1,11 @@
 from __future__ import annotations
 
+import datetime
 import hashlib
 import secrets
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
 
@@ -28,7 +29,6 @@ class User(AbstractUser):
     display_name = models.CharField("姓名", max_length=50, blank=True)
     phone = models.CharField("联系电话", max_length=20, blank=True)
 
-    objects = UserManager()
     scope_path = "organization__path"
 
     class Meta:
@@ -89,7 +89,7 @@ class ApiToken(models.Model):
         return f"{self.user} …{self.hint}"
 
     @classmethod
-    def issue(cls, user: User, name: str = "", expires_at: timezone.datetime | None = None) -> tuple[ApiToken, str]:
+    def issue(cls, user: User, name: str = "", expires_at: datetime.datetime | None = None) -> tuple[ApiToken, str]:
         raw = cls.PREFIX + secrets.token_urlsafe(32)
         token = cls.objects.create(user=user, name=name, key_hash=_hash(raw), hint=raw[-6:], expires_at=expires_at)
         return token, raw

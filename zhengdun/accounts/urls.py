@@ -1,4 +1,4 @@
-from django.urls import include, path
+from django.urls import path
 
 from zhengdun.accounts import views
 
@@ -7,5 +7,7 @@ urlpatterns = [
     path("users/", views.user_list, name="list"),
     path("users/new/", views.user_add, name="add"),
     path("users/<int:pk>/", views.user_edit, name="edit"),
-    path("tokens/", include("zhengdun.accounts.token_urls")),
+    path("users/<int:pk>/unlock/", views.user_unlock, name="unlock"),
+    path("tokens/", views.tokens, name="tokens"),
+    path("tokens/<int:token_id>/revoke/", views.token_revoke, name="token_revoke"),
 ]

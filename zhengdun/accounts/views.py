@@ -1,12 +1,17 @@
+from django import shortcuts
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
 
-from zhengdun.accounts import services
-from zhengdun.accounts.forms import UserForm
+from zhengdun.accounts import selectors, services
+from zhengdun.accounts.forms import TokenForm, UserForm
 from zhengdun.accounts.models import User
 from zhengdun.accounts.roles import Role
+from zhengdun.core.errors import ServiceError
 from zhengdun.core.http import paginate, querystring_without_page, submit_form
 from zhengdun.core.scoping import get_object_or_404, restrict
 from zhengdun.organizations.models import Organization
@@ -15,13 +20,28 @@ from zhengdun.organizations.models import Organization
 @login_required
 @permission_required("accounts.manage_users", raise_exception=True)
 def user_list(request: HttpRequest) -> HttpResponse:
-    qs = restrict(User.objects.select_related("organization").prefetch_related("groups"), request.user).order_by(
-        "organization__path", "username"
-    )
-    roles = dict(Role.choices)
-    return render(
-        request, "accounts/list.html", {"page": paginate(request, qs), "qs": querystring_without_page(request), "roles": roles}
-    )
+    page = paginate(request, selectors.user_list(request.user))
+    context = {
+        "page": page,
+        "qs": querystring_without_page(request),
+        "roles": dict(Role.choices),
+        "locked": selectors.locked_usernames(u.username for u in page.object_list),
+    }
+    return render(request, "accounts/list.html", context)
+
+
+@login_required
+@permission_required("accounts.manage_users", raise_exception=True)
+@require_POST
+def user_unlock(request: HttpRequest, pk: int) -> HttpResponse:
+    user = get_object_or_404(User.objects.select_related("organization"), request.user, pk=pk)
+    try:
+        services.user_unlock(actor=request.user, user=user)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"已解除账号“{user.username}”的登录锁定")
+    return redirect("accounts:list")
 
 
 def _org_or_error(request: HttpRequest, form: UserForm) -> Organization | None:
@@ -90,3 +110,36 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
         if saved is not None:
             return redirect("accounts:list")
     return render(request, "organizations/form.html", {"form": form, "title": f"修改账号“{user.username}”"})
+
+
+@never_cache
+@login_required
+def tokens(request: HttpRequest) -> HttpResponse:
+    raw = ""
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            _token, raw = services.token_create(
+                user=request.user, actor=request.user, name=form.cleaned_data["name"], days=form.cleaned_data["days"]
+            )
+        except ServiceError as exc:
+            form.add_error(None, exc.message)
+        else:
+            form = TokenForm()
+    # The raw token is rendered in this response only; it is not stored anywhere.
+    context = {"tokens": selectors.own_tokens(request.user), "form": form, "raw": raw, "now": timezone.now()}
+    return render(request, "accounts/tokens.html", context)
+
+
+@login_required
+@require_POST
+def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+    # Tokens belong to their account alone: another's token is not found.
+    token = shortcuts.get_object_or_404(selectors.own_tokens(request.user), pk=token_id)
+    try:
+        services.token_revoke(token=token, actor=request.user)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"已吊销尾号为 {token.hint} 的令牌")
+    return redirect("accounts:tokens")

@@ -21,21 +21,34 @@ class AuditEvent(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    # Kept as text too, so the record still says who it was after an account is gone.
+    # Kept as text too, so the record still says who it was after an account is gone,
+    # and under the name it had then.
     actor_name = models.CharField("操作人账号", max_length=150, blank=True)
+    actor_display = models.CharField("操作人姓名", max_length=150, blank=True)
     action = models.CharField("动作", max_length=20, choices=Action.choices, db_index=True)
     object_type = models.CharField("对象类型", max_length=100, blank=True, db_index=True)
     object_id = models.CharField("对象编号", max_length=64, blank=True)
     object_repr = models.CharField("对象", max_length=300, blank=True)
-    # Path of the organization the object hangs on, so the trail is scoped like everything else.
-    org_path = models.CharField("所属组织路径", max_length=255, blank=True, db_index=True)
+    # The organization the object hangs on, resolved when the row is written: the
+    # trail is scoped through it, so when an organization moves to another township
+    # its history moves with it (organizations are never deleted, hence PROTECT).
+    organization = models.ForeignKey(
+        "organizations.Organization",
+        verbose_name="所属组织",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # The organization's path when the row was written: history, not used for scoping.
+    org_path = models.CharField("当时的组织路径", max_length=255, blank=True)
     before = models.JSONField("变更前", null=True, blank=True)
     after = models.JSONField("变更后", null=True, blank=True)
     note = models.TextField("说明", blank=True)
     request_id = models.CharField("请求编号", max_length=64, blank=True, db_index=True)
     client_ip = models.CharField("客户端地址", max_length=64, blank=True)
 
-    scope_path = "org_path"
+    scope_path = "organization__path"
 
     class Meta:
         verbose_name = "审计记录"

@@ -8,46 +8,70 @@ from django.db import models
 
 from zhengdun.audit.models import Action, AuditEvent
 from zhengdun.core import context
+from zhengdun.core.actors import Actor
 from zhengdun.core.snapshots import diff, json_value, snapshot
 
 __all__ = ["diff", "record", "record_change", "snapshot"]
 
 
-def _org_path_of(obj: models.Model | None) -> str:
+def organization_model() -> type[models.Model]:
+    # The audit app sits below organizations: it names the model through its own
+    # foreign key instead of importing it.
+    model = AuditEvent._meta.get_field("organization").related_model
+    assert isinstance(model, type)
+    return model
+
+
+def organization_of(obj: models.Model | None) -> models.Model | None:
+    """The organization `obj` hangs on, found by following its `scope_path` lookup
+    ("organization__path" → obj.organization; "path" → obj itself)."""
     if obj is None:
-        return ""
-    lookup = getattr(type(obj), "scope_path", "")
+        return None
+    parts = (getattr(type(obj), "scope_path", "") or "").split("__")
+    if parts[-1] != "path":
+        return None
     value: Any = obj
-    for part in lookup.split("__") if lookup else []:
+    for part in parts[:-1]:
         value = getattr(value, part, None)
         if value is None:
-            return ""
-    return value if isinstance(value, str) else ""
+            return None
+    return value if isinstance(value, organization_model()) else None
+
+
+def _organization_at(path: str) -> models.Model | None:
+    return organization_model()._default_manager.filter(path=path).first() if path else None
 
 
 def record(
     action: str | Action,
     obj: models.Model | None = None,
     *,
-    actor: Any = None,
+    actor: Actor | None = None,
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
     note: str = "",
     object_repr: str = "",
+    organization: models.Model | None = None,
     org_path: str | None = None,
 ) -> AuditEvent:
+    """Append one row. The row's organization is `organization`, else the one at
+    `org_path`, else the one `obj` hangs on; its path is kept as history."""
     ctx = context.current()
-    if actor is not None and not getattr(actor, "is_authenticated", False):
+    if actor is not None and not actor.is_authenticated:
         actor = None
+    if organization is None:
+        organization = organization_of(obj) if org_path is None else _organization_at(org_path)
     return AuditEvent.objects.create(
         # The system actor (core.system) is no account: it is named, not linked.
         actor=actor if isinstance(actor, models.Model) else None,
-        actor_name=getattr(actor, "username", "") if actor else "",
+        actor_name=actor.username if actor is not None else "",
+        actor_display=(getattr(actor, "display_name", "") or actor.username) if actor is not None else "",
         action=str(action),
         object_type=obj._meta.label_lower if obj is not None else "",
         object_id=str(obj.pk) if obj is not None and obj.pk is not None else "",
         object_repr=(object_repr or (str(obj) if obj is not None else ""))[:300],
-        org_path=_org_path_of(obj) if org_path is None else org_path,
+        organization_id=organization.pk if organization is not None else None,
+        org_path=getattr(organization, "path", "") if organization is not None else (org_path or ""),
         before=json_value(before) if before is not None else None,
         after=json_value(after) if after is not None else None,
         note=note,
@@ -56,7 +80,7 @@ def record(
     )
 
 
-def record_change(obj: models.Model, before: dict[str, Any], *, actor: Any = None, note: str = "") -> AuditEvent | None:
+def record_change(obj: models.Model, before: dict[str, Any], *, actor: Actor | None = None, note: str = "") -> AuditEvent | None:
     """Record an update with only the fields that changed; nothing when nothing did."""
     old, new = diff(before, snapshot(obj))
     if not new:

@@ -5,17 +5,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from zhengdun.audit.models import Action
-from zhengdun.audit.selectors import audit_list
+from zhengdun.audit.selectors import audit_list, object_types, readable
 from zhengdun.core.http import paginate, querystring_without_page
-
-OBJECT_TYPES = [
-    ("organizations.organization", "党组织"),
-    ("organizations.person", "人员"),
-    ("organizations.post", "任职"),
-    ("accounts.user", "账号"),
-    ("campaigns.campaign", "整顿工作"),
-    ("cases.case", "整顿对象"),
-]
 
 
 def _date(value: str | None) -> datetime.date | None:
@@ -38,10 +29,12 @@ def audit_index(request: HttpRequest) -> HttpResponse:
         since=_date(g.get("since")),
         until=_date(g.get("until")),
     )
+    page = paginate(request, qs)
     context = {
-        "page": paginate(request, qs),
+        "page": page,
+        "rows": readable(page.object_list, request.user),
         "qs": querystring_without_page(request),
         "actions": Action.choices,
-        "object_types": OBJECT_TYPES,
+        "object_types": object_types(),
     }
     return render(request, "audit/list.html", context)

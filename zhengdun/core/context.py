@@ -11,14 +11,15 @@ import uuid
 from collections.abc import Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Any
+
+from zhengdun.core.actors import Actor
 
 
 @dataclass(frozen=True)
 class RequestContext:
     request_id: str = ""
     client_ip: str = ""
-    user: Any = None
+    user: Actor | None = None
 
 
 _current: ContextVar[RequestContext] = ContextVar("zhengdun_request_context", default=RequestContext())  # noqa: B039 - frozen
@@ -33,7 +34,7 @@ def new_request_id() -> str:
 
 
 @contextlib.contextmanager
-def acting_as(*, user: Any = None, request_id: str | None = None, client_ip: str = "") -> Iterator[RequestContext]:
+def acting_as(*, user: Actor | None = None, request_id: str | None = None, client_ip: str = "") -> Iterator[RequestContext]:
     ctx = RequestContext(request_id=request_id or new_request_id(), client_ip=client_ip, user=user)
     token = _current.set(ctx)
     try:
@@ -42,7 +43,7 @@ def acting_as(*, user: Any = None, request_id: str | None = None, client_ip: str
         _current.reset(token)
 
 
-def set_user(user: Any) -> None:
+def set_user(user: Actor) -> None:
     """Name the user of the request being served (after login or token auth)."""
     ctx = _current.get()
     if not ctx.request_id:

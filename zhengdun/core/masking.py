@@ -1,6 +1,6 @@
 """Personal information is shown masked unless the user holds the right."""
 
-from typing import Any
+from zhengdun.core.scoping import Viewer
 
 PERSONAL_INFO_PERM = "accounts.view_personal_info"
 
@@ -22,13 +22,13 @@ def mask_id_number(value: str | None) -> str:
     return "*" * len(value)
 
 
-def can_see_personal_info(user: Any) -> bool:
+def can_see_personal_info(user: Viewer) -> bool:
     return bool(user and user.is_authenticated and user.has_perm(PERSONAL_INFO_PERM))
 
 
-def phone_for(user: Any, phone: str | None) -> str:
+def phone_for(user: Viewer, phone: str | None) -> str:
     return (phone or "") if can_see_personal_info(user) else mask_phone(phone)
 
 
-def id_number_for(user: Any, value: str | None) -> str:
+def id_number_for(user: Viewer, value: str | None) -> str:
     return (value or "") if can_see_personal_info(user) else mask_id_number(value)

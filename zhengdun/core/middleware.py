@@ -1,5 +1,6 @@
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 from zhengdun.core import context
@@ -7,9 +8,7 @@ from zhengdun.core import context
 
 def client_ip(request: HttpRequest) -> str:
     # Only trust X-Forwarded-For when a reverse proxy is declared in front.
-    from django.conf import settings
-
-    if getattr(settings, "TRUST_X_FORWARDED_FOR", False):
+    if settings.TRUST_X_FORWARDED_FOR:
         forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
         if forwarded:
             return forwarded.split(",")[0].strip()

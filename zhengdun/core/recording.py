@@ -11,6 +11,8 @@ from typing import Any, Protocol
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Model
 
+from zhengdun.core.actors import Actor
+
 
 class Recorder(Protocol):
     def __call__(
@@ -18,7 +20,7 @@ class Recorder(Protocol):
         action: str,
         obj: Model | None = None,
         *,
-        actor: Any = None,
+        actor: Actor | None = None,
         before: dict[str, Any] | None = None,
         after: dict[str, Any] | None = None,
         note: str = "",
@@ -35,7 +37,7 @@ def install(recorder: Recorder) -> None:
     _recorder = recorder
 
 
-def record_transition(obj: Model, *, actor: Any, before: dict[str, Any], after: dict[str, Any], note: str) -> None:
+def record_transition(obj: Model, *, actor: Actor, before: dict[str, Any], after: dict[str, Any], note: str) -> None:
     if _recorder is None:
         raise ImproperlyConfigured("zhengdun.audit must be installed: every transition is audited")
     _recorder(TRANSITION, obj, actor=actor, before=before, after=after, note=note)

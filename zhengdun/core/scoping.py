@@ -17,14 +17,21 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, TypeAlias, TypeVar
 
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
+
+from zhengdun.core.actors import Actor
 
 STEPLEN = 4  # treebeard's default path step; Organization keeps it.
 
 M = TypeVar("M", bound=Model)
+
+# Who reads: an actor, or a visitor nobody signed in (who reaches nothing).
+Viewer: TypeAlias = Actor | AnonymousUser | None
 
 
 @dataclass(frozen=True)
@@ -59,8 +66,8 @@ def _minimal_roots(paths: Iterable[str]) -> tuple[str, ...]:
     return tuple(roots)
 
 
-def scope_for(user: Any) -> Scope:
-    if user is None or not user.is_authenticated or not user.is_active:
+def scope_for(user: Viewer) -> Scope:
+    if user is None or isinstance(user, AnonymousUser) or not user.is_authenticated or not user.is_active:
         return Scope(unrestricted=False, roots=())
     cached = getattr(user, "_zhengdun_scope", None)
     if cached is not None:
@@ -70,10 +77,11 @@ def scope_for(user: Any) -> Scope:
     else:
         paths: list[str] = []
         if user.organization_id:
-            paths.append(user.organization.path)
+            # An account carries its organization (the system actor has none and is unrestricted).
+            paths.append(getattr(user, "organization").path)  # noqa: B009 - not part of the Actor protocol
         paths.extend(linked_paths(user))
         scope = Scope(unrestricted=False, roots=_minimal_roots(paths))
-    user._zhengdun_scope = scope
+    setattr(user, "_zhengdun_scope", scope)  # noqa: B010 - a cache on the object, not part of the Actor protocol
     return scope
 
 
@@ -90,7 +98,7 @@ def linked_paths(user: Any) -> list[str]:
     )
 
 
-def restrict(queryset: QuerySet[M], user: Any) -> QuerySet[M]:
+def restrict(queryset: QuerySet[M], user: Viewer) -> QuerySet[M]:
     model = queryset.model
     lookup = getattr(model, "scope_path", None)
     if lookup is None:
@@ -99,20 +107,20 @@ def restrict(queryset: QuerySet[M], user: Any) -> QuerySet[M]:
     return queryset.filter(scope_for(user).q(lookup, reads_ancestors=reads_ancestors))
 
 
-def get_object_or_404(queryset: QuerySet[M], user: Any, **lookup: Any) -> M:
+def get_object_or_404(queryset: QuerySet[M], user: Viewer, **lookup: Any) -> M:
     try:
         return restrict(queryset, user).get(**lookup)
-    except (queryset.model.DoesNotExist, ValueError, TypeError):
+    except (ObjectDoesNotExist, ValueError, TypeError):
         raise Http404("不存在或无权访问") from None
 
 
-def ensure_org_in_scope(user: Any, organization: Any) -> None:
+def ensure_org_in_scope(user: Viewer, organization: Any) -> None:
     """Services call this before any write that touches `organization`."""
     if user is None or not scope_for(user).covers_path(organization.path):
         raise Http404("不存在或无权访问")
 
 
-def forget(user: Any) -> None:
+def forget(user: Actor) -> None:
     """Drop the cached scope after the user's organization or links change."""
     if hasattr(user, "_zhengdun_scope"):
         del user._zhengdun_scope

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from zhengdun.core.actors import Actor
+
 
 class SystemActor:
     pk = None
@@ -15,8 +17,8 @@ class SystemActor:
     username = "system"
     display_name = "系统"
     organization = None
-    organization_id = None
-    person_id = None
+    organization_id: int | None = None
+    person_id: int | None = None
     is_authenticated = True
     is_active = True
     is_superuser = True
@@ -32,8 +34,8 @@ class SystemActor:
         return self.display_name
 
 
-SYSTEM = SystemActor()
+SYSTEM: Actor = SystemActor()
 
 
-def is_system(actor: Any) -> bool:
+def is_system(actor: Actor | None) -> bool:
     return isinstance(actor, SystemActor)

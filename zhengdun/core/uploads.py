@@ -19,6 +19,8 @@ from typing import Any
 
 from django.conf import settings
 
+from zhengdun.core.actors import Actor
+
 TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 KEEP_SECONDS = 24 * 3600
 
@@ -36,10 +38,10 @@ class UploadStore:
     def __init__(self, folder_name: str) -> None:
         self.folder_name = folder_name
 
-    def _folder(self, user: Any) -> Path:
+    def _folder(self, user: Actor) -> Path:
         return Path(settings.UPLOAD_DIR) / self.folder_name / str(user.pk)
 
-    def save(self, user: Any, *, data: bytes, meta: dict[str, Any]) -> str:
+    def save(self, user: Actor, *, data: bytes, meta: dict[str, Any]) -> str:
         """Keep the file and its JSON-ready meta; returns the token the confirm form sends back."""
         folder = self._folder(user)
         folder.mkdir(parents=True, exist_ok=True)
@@ -49,7 +51,7 @@ class UploadStore:
         (folder / f"{token}.json").write_text(json.dumps(meta, ensure_ascii=False))
         return token
 
-    def load(self, user: Any, token: str) -> Stored | None:
+    def load(self, user: Actor, token: str) -> Stored | None:
         """None for a malformed, expired or someone else's token."""
         # The token comes from the browser and becomes a file name: nothing but the token alphabet.
         if not TOKEN_RE.match(token or ""):
@@ -60,7 +62,7 @@ class UploadStore:
             return None
         return Stored(token=token, data=data_file.read_bytes(), meta=json.loads(meta_file.read_text()))
 
-    def discard(self, user: Any, token: str) -> None:
+    def discard(self, user: Actor, token: str) -> None:
         if not TOKEN_RE.match(token or ""):
             return
         for suffix in (".xlsx", ".json"):

@@ -1,40 +1,17 @@
-"""On PostgreSQL the audit table itself refuses UPDATE, and DELETE of rows
-younger than the retention period (180 days), whoever asks. TRUNCATE is
-left to the table owner (the test runner empties tables with it)."""
+"""On PostgreSQL the audit table refuses UPDATE and early DELETE (zhengdun/audit/guard.py);
+AuditConfig re-creates the guard after every migrate with the current retention period."""
 
 from django.db import migrations
 
-FORWARD = """
-CREATE OR REPLACE FUNCTION audit_event_guard() RETURNS trigger AS $$
-BEGIN
-    IF TG_OP = 'UPDATE' THEN
-        RAISE EXCEPTION '审计记录只能追加，不能修改';
-    END IF;
-    IF OLD.at > now() - interval '180 days' THEN
-        RAISE EXCEPTION '审计记录至少保存 180 天，不能删除';
-    END IF;
-    RETURN OLD;
-END;
-$$ LANGUAGE plpgsql;
-CREATE TRIGGER audit_event_append_only
-    BEFORE UPDATE OR DELETE ON audit_auditevent
-    FOR EACH ROW EXECUTE FUNCTION audit_event_guard();
-"""
-
-BACKWARD = """
-DROP TRIGGER IF EXISTS audit_event_append_only ON audit_auditevent;
-DROP FUNCTION IF EXISTS audit_event_guard();
-"""
+from zhengdun.audit import guard
 
 
 def forward(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(FORWARD)
+    guard.install(schema_editor.connection)
 
 
 def backward(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(BACKWARD)
+    guard.uninstall(schema_editor.connection)
 
 
 class Migration(migrations.Migration):

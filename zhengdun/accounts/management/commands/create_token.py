@@ -3,7 +3,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from zhengdun.accounts.models import User
-from zhengdun.accounts.token_services import token_create
+from zhengdun.accounts.services import token_create
 from zhengdun.core import context
 from zhengdun.core.errors import ServiceError
 

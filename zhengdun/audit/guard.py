@@ -1,0 +1,68 @@
+"""The database guard: on PostgreSQL the audit table itself refuses UPDATE, and
+DELETE of rows younger than AUDIT_RETENTION_DAYS (never under 180), whoever
+asks. TRUNCATE is left to the table owner (the test runner empties tables with it).
+
+The retention period is written into the trigger function when it is created;
+AuditConfig re-creates it after every migrate, so a changed setting takes
+effect at the next `manage.py migrate`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db.backends.base.base import BaseDatabaseWrapper
+
+MIN_RETENTION_DAYS = 180
+AUDIT_TABLE = "audit_auditevent"
+
+_CREATE = """
+CREATE OR REPLACE FUNCTION audit_event_guard() RETURNS trigger AS $$
+BEGIN
+    IF TG_OP = 'UPDATE' THEN
+        RAISE EXCEPTION '审计记录只能追加，不能修改';
+    END IF;
+    IF OLD.at > now() - interval '{days} days' THEN
+        RAISE EXCEPTION '审计记录至少保存 {days} 天，不能删除';
+    END IF;
+    RETURN OLD;
+END;
+$$ LANGUAGE plpgsql;
+DROP TRIGGER IF EXISTS audit_event_append_only ON audit_auditevent;
+CREATE TRIGGER audit_event_append_only
+    BEFORE UPDATE OR DELETE ON audit_auditevent
+    FOR EACH ROW EXECUTE FUNCTION audit_event_guard();
+"""
+
+_DROP = """
+DROP TRIGGER IF EXISTS audit_event_append_only ON audit_auditevent;
+DROP FUNCTION IF EXISTS audit_event_guard();
+"""
+
+
+def retention_days() -> int:
+    return max(MIN_RETENTION_DAYS, int(settings.AUDIT_RETENTION_DAYS))
+
+
+def install(connection: BaseDatabaseWrapper) -> None:
+    """(Re-)create the guard with the retention period now in the settings."""
+    if connection.vendor != "postgresql":
+        return  # SQLite is the single-user embedded set-up: the ORM guard (AuditEvent.save) is all it has.
+    with connection.cursor() as cursor:
+        cursor.execute(_CREATE.format(days=retention_days()))
+
+
+def uninstall(connection: BaseDatabaseWrapper) -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(_DROP)
+
+
+def reinstall_after_migrate(sender: Any, using: str = "default", **kwargs: Any) -> None:
+    from django.db import connections
+
+    connection = connections[using]
+    # `migrate audit zero` leaves no table to guard.
+    if AUDIT_TABLE in connection.introspection.table_names():
+        install(connection)
