@@ -60,6 +60,9 @@ INSTALLED_APPS = [
     "zhengdun.cases",
     "zhengdun.ledger",
     "zhengdun.screening",
+    "zhengdun.identification",
+    "zhengdun.support",
+    "zhengdun.roster",
     "zhengdun.plans",
     "zhengdun.api",
 ]

@@ -2,6 +2,7 @@ from decimal import Decimal
 
 import pytest
 from django.http import Http404
+from zhengdun.organizations.assignments import assignment_add
 
 from tests.plans.plan_support import (
     NO_MEMBERS,
@@ -14,7 +15,6 @@ from tests.plans.plan_support import (
 from zhengdun.audit.models import AuditEvent
 from zhengdun.cases.services import case_open, case_transition
 from zhengdun.core.errors import NotPermitted, ServiceError
-from zhengdun.organizations.assignments import assignment_add
 from zhengdun.organizations.models import Post
 from zhengdun.organizations.services import person_create, post_assign
 from zhengdun.plans import services

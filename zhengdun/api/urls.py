@@ -4,7 +4,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 
-from zhengdun.api import assignments, campaigns, cases, ledger, organizations, people, screening, tasks
+from zhengdun.api import campaigns, ledger, screening, tasks
 from zhengdun.api.auth import BrowserSession, TokenAuth
 from zhengdun.core.errors import ServiceError
 
@@ -19,12 +19,12 @@ api = NinjaAPI(
     auth=[TokenAuth(), BrowserSession()],
     urls_namespace="api",
 )
-api.add_router("/", organizations.router)
-api.add_router("/", people.router)
+api.add_router("/", "zhengdun.organizations.api.router")
 api.add_router("/", campaigns.router)
-api.add_router("/", cases.router)
+api.add_router("/", "zhengdun.cases.api.router")
+api.add_router("/", "zhengdun.identification.api.router")
 api.add_router("/", ledger.router)
-api.add_router("/", assignments.router)
+api.add_router("/", "zhengdun.support.api.router")
 api.add_router("/", screening.router)
 api.add_router("/", tasks.router)
 api.add_router("/", "zhengdun.api.similarity.router")

@@ -28,30 +28,25 @@ def index(request: HttpRequest) -> HttpResponse:
 def create(request: HttpRequest) -> HttpResponse:
     initial = {
         "template_key": request.GET.get("template", ""),
-        "scope_code": request.user.organization.code if request.user.organization_id else "",
+        "scope": request.user.organization_id,
         "start_year": timezone.localdate().year,
     }
-    form = CampaignFromTemplateForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        scope = restrict(Organization.objects.filter(code=data["scope_code"].strip()), request.user).first()
-        if scope is None:
-            form.add_error("scope_code", "在您的管辖范围内找不到该编码的组织")
-        else:
-            campaign = submit_form(
-                request,
-                form,
-                lambda data: services.campaign_create_from_template(
-                    template_key=data["template_key"],
-                    scope=scope,
-                    start_year=data["start_year"],
-                    name=data["name"],
-                    actor=request.user,
-                ),
-                success=lambda campaign: f"已创建整顿工作“{campaign.name}”",
-            )
-            if campaign is not None:
-                return redirect("campaigns:detail", campaign.pk)
+    organizations = restrict(Organization.objects.select_related("parent"), request.user).order_by("path")
+    form = CampaignFromTemplateForm(request.POST or None, initial=initial, organizations=organizations)
+    campaign = submit_form(
+        request,
+        form,
+        lambda data: services.campaign_create_from_template(
+            template_key=data["template_key"],
+            scope=data["scope"],
+            start_year=data["start_year"],
+            name=data["name"],
+            actor=request.user,
+        ),
+        success=lambda campaign: f"已创建整顿工作“{campaign.name}”",
+    )
+    if campaign is not None:
+        return redirect("campaigns:detail", campaign.pk)
     return render(request, "campaigns/create.html", {"form": form, "rulebooks": RULEBOOKS.values()})
 
 

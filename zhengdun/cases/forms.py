@@ -36,10 +36,3 @@ class CaseLedgerForm(StyledForm, forms.Form):
     is_key = forms.BooleanField(label="重点整顿", required=False)
     main_problems = forms.CharField(label="主要问题", required=False, widget=forms.Textarea(attrs={"rows": 4}))
     measures = forms.CharField(label="整改措施", required=False, widget=forms.Textarea(attrs={"rows": 4}))
-
-
-class DynamicAddForm(StyledForm, forms.Form):
-    org_code = forms.CharField(label="组织编码", max_length=32)
-    note = forms.CharField(label="增补理由", widget=forms.Textarea(attrs={"rows": 2}))
-    filed_on = forms.DateField(label="备案日期", widget=forms.DateInput(attrs={"type": "date"}))
-    is_key = forms.BooleanField(label="列为重点整顿对象", required=False)

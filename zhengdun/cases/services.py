@@ -12,7 +12,6 @@ from zhengdun.audit.models import Action
 from zhengdun.audit.services import record, record_change, snapshot
 from zhengdun.campaigns.models import Campaign
 from zhengdun.cases.models import Case
-from zhengdun.cases.states import CaseState
 from zhengdun.cases.transitions import CASE_WORKFLOW, ERR_FILED_ON, ERR_SATISFACTION, ERR_SATISFACTION_LOW
 from zhengdun.core.actors import Actor
 from zhengdun.core.errors import ConflictError, NotPermitted, ServiceError
@@ -34,8 +33,6 @@ __all__ = [
 ERR_ALREADY_OPEN = "该组织在本次整顿工作中已有记录，不能重复列入"
 ERR_OUTSIDE_CAMPAIGN = "该组织不在本次整顿工作的范围内"
 ERR_CAMPAIGN_CLOSED = "该整顿工作已结束，不能再列入组织"
-ERR_DYNAMIC_STATE = "该组织在本次整顿工作中的状态为“{state}”，不能动态增补"
-DYNAMIC_NOTE = "动态增补"
 
 
 @transaction.atomic
@@ -107,35 +104,6 @@ def case_update(*, case: Case, actor: Actor, expected_version: int, main_problem
     old, new = diff(before, snapshot(case))
     record(Action.UPDATE, case, actor=actor, before=old, after=new)
     return case
-
-
-def case_add_dynamic(
-    *,
-    campaign: Campaign,
-    organization: Organization,
-    actor: Actor,
-    note: str,
-    filed_on: datetime.date | str | None = None,
-    is_key: bool = False,
-) -> Case:
-    """Dynamic management (seed 003): an organization found weak at any time is
-    listed at once, proposal and identification in one step by the county."""
-    if not note.strip():
-        raise ServiceError(ERR_NOTE_REQUIRED)
-    if not actor.has_perm("cases.identify_case"):
-        raise NotPermitted(ERR_NO_PERMISSION.format(action="动态增补认定"))
-    with transaction.atomic():
-        case = Case.objects.filter(campaign=campaign, organization=organization).first()
-        if case is None:
-            case = case_open(
-                campaign=campaign, organization=organization, actor=actor, is_key=is_key, note=f"{DYNAMIC_NOTE}：{note}"
-            )
-        elif case.state != CaseState.SCREENED:
-            raise ServiceError(ERR_DYNAMIC_STATE.format(state=case.get_state_display()))
-        case = case_transition(case=case, action="propose", actor=actor, note=f"{DYNAMIC_NOTE}：{note}")
-        return case_transition(
-            case=case, action="identify", actor=actor, note=f"{DYNAMIC_NOTE}：{note}", filed_on=filed_on, is_key=is_key
-        )
 
 
 def case_link_screening(*, case: Case, record: Any, main_problems: str, actor: Actor) -> Case:

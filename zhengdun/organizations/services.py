@@ -7,14 +7,17 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from treebeard.exceptions import InvalidMoveToDescendant
 
 from zhengdun.audit.models import Action
 from zhengdun.audit.services import record, record_change, snapshot
-from zhengdun.core.errors import NotPermitted, ServiceError
-from zhengdun.core.scoping import ensure_org_in_scope
-from zhengdun.organizations import assignment_checks
+from zhengdun.core.actors import Actor
+from zhengdun.core.errors import NeedsConfirmation, NotPermitted, ServiceError
+from zhengdun.core.scoping import ensure_org_in_scope, restrict
+from zhengdun.organizations.choices import ASSIGNMENT_ROLES
 from zhengdun.organizations.models import LINKING_ROLES, EconomyRecord, Organization, Person, Post
+from zhengdun.organizations.signals import post_ending
 
 ERR_DUPLICATE_CODE = "组织编码“{code}”已被使用"
 ERR_DUPLICATE_NAME = "上级组织“{parent}”下已有名为“{name}”的组织"
@@ -22,6 +25,7 @@ ERR_MOVE_INTO_SELF = "不能把组织移到它自己或它的下级组织之下"
 ERR_MOVE_ROOT = "不能移动您管辖范围的根组织"
 ERR_ROOT_NEEDS_SUPERUSER = "只有系统管理员可以创建顶级组织"
 ERR_ASSIGNMENT_ROLE = "请选择列出的岗位；联系领导、第一书记等帮扶力量请在“帮扶力量”页面安排"
+ERR_REASON_REQUIRED = "联系领导调整须说明原因"
 
 ORG_FIELDS = ("code", "name", "level", "kind", "domain", "member_count", "households", "population")
 
@@ -126,29 +130,91 @@ def economy_set(*, org: Organization, year: int, income_wan: Decimal, actor: Any
     return existing
 
 
-PERSON_FIELDS = ("name", "phone", "id_number", "unit", "title")
+ERR_DUPLICATE_ID_NUMBER = "身份证号与已登记的人员“{name}”（{org}）相同，同一人不能重复登记，请选用已登记的人员"
+ERR_DUPLICATE_PERSON = "已登记过同名同电话的人员“{name}”（{org}），请选用已登记的人员；确是另一人请勾选“仍然登记为新人员”后再提交"
+REMEDY_EXISTING_PERSON = "查看已登记的“{name}”"
+
+
+def _existing_person(*, actor: Actor, name: str, phone: str, id_number: str, exclude_pk: int | None = None) -> None:
+    """Refuse registering someone already registered in the actor's scope, and point to the record.
+
+    The same ID number is the same person, always; the same name and phone is
+    almost always the same person, so it asks for confirmation (NeedsConfirmation).
+    Records outside the actor's scope are not looked at: they must not show.
+    """
+    people = restrict(Person.objects.select_related("organization"), actor).exclude(pk=exclude_pk)
+    found = people.filter(id_number__iexact=id_number).first() if id_number else None
+    if found is not None:
+        raise ServiceError(
+            ERR_DUPLICATE_ID_NUMBER.format(name=found.name, org=found.organization.name),
+            remedy_url=reverse("organizations:person", args=[found.pk]),
+            remedy_label=REMEDY_EXISTING_PERSON.format(name=found.name),
+        )
+    found = people.filter(name=name, phone=phone).first() if phone else None
+    if found is not None:
+        raise NeedsConfirmation(
+            ERR_DUPLICATE_PERSON.format(name=found.name, org=found.organization.name),
+            remedy_url=reverse("organizations:person", args=[found.pk]),
+            remedy_label=REMEDY_EXISTING_PERSON.format(name=found.name),
+        )
 
 
 @transaction.atomic
-def person_create(*, organization: Organization, actor: Any, **fields: Any) -> Person:
+def person_create(
+    *,
+    organization: Organization,
+    actor: Actor,
+    name: str,
+    phone: str = "",
+    id_number: str = "",
+    unit: str = "",
+    title: str = "",
+    confirm_duplicate: bool = False,
+) -> Person:
+    """Register a person; `confirm_duplicate` registers a namesake with the same phone anyway."""
     ensure_org_in_scope(actor, organization)
     _require(actor, "organizations.add_person", "您没有登记人员的权限")
-    person = Person(organization=organization, **{k: v for k, v in fields.items() if k in PERSON_FIELDS})
+    person = Person(
+        organization=organization,
+        name=name.strip(),
+        phone=phone.strip(),
+        id_number=id_number.strip().upper(),
+        unit=unit.strip(),
+        title=title.strip(),
+    )
     _validated(person)
+    try:
+        _existing_person(actor=actor, name=person.name, phone=person.phone, id_number=person.id_number)
+    except NeedsConfirmation:
+        if not confirm_duplicate:
+            raise
     person.save()
     record(Action.CREATE, person, actor=actor, after=snapshot(person))
     return person
 
 
 @transaction.atomic
-def person_update(*, person: Person, actor: Any, **fields: Any) -> Person:
+def person_update(
+    *,
+    person: Person,
+    actor: Actor,
+    name: str | None = None,
+    phone: str | None = None,
+    id_number: str | None = None,
+    unit: str | None = None,
+    title: str | None = None,
+) -> Person:
+    """Change the given fields of a person (None keeps what is there)."""
     ensure_org_in_scope(actor, person.organization)
     _require(actor, "organizations.change_person", "您没有修改人员信息的权限")
     before = snapshot(person)
-    for key in PERSON_FIELDS:
-        if key in fields:
-            setattr(person, key, fields[key])
+    for key, value in (("name", name), ("phone", phone), ("id_number", id_number), ("unit", unit), ("title", title)):
+        if value is not None:
+            setattr(person, key, value.strip().upper() if key == "id_number" else value.strip())
     _validated(person)
+    if id_number:
+        # Another record with this ID number is the same person registered twice.
+        _existing_person(actor=actor, name="", phone="", id_number=person.id_number, exclude_pk=person.pk)
     person.save()
     record_change(person, before, actor=actor)
     return person
@@ -158,8 +224,8 @@ def person_update(*, person: Person, actor: Any, **fields: Any) -> Person:
 def post_assign(*, person: Person, organization: Organization, role: str, actor: Any, **fields: Any) -> Post:
     ensure_org_in_scope(actor, organization)
     _require(actor, "organizations.add_post", "您没有安排任职的权限")
-    # Assistance roles carry the seed-001 checks; they are assigned by assignments.py only.
-    if role in assignment_checks.ASSIGNMENT_ROLES:
+    # Assistance roles carry the seed-001 checks; they are assigned by the support app only.
+    if role in ASSIGNMENT_ROLES:
         raise ServiceError(ERR_ASSIGNMENT_ROLE)
     post = Post(person=person, organization=organization, role=role, **fields)
     _validated(post)
@@ -168,19 +234,24 @@ def post_assign(*, person: Person, organization: Organization, role: str, actor:
     return post
 
 
+def require_link_reason(post: Post, reason: str) -> None:
+    """A contact-leader link (A岗 or B岗) ends only with a reason (seed 001: 一定三年不变)."""
+    if post.role in LINKING_ROLES and not reason.strip():
+        raise ServiceError(ERR_REASON_REQUIRED)
+
+
 @transaction.atomic
 def post_end(*, post: Post, actor: Any, ended_on: Any, note: str = "") -> Post:
     ensure_org_in_scope(actor, post.organization)
     _require(actor, "organizations.change_post", "您没有调整任职的权限")
-    # The seed rules on contact-leader links hold on this generic path too.
-    if post.role in LINKING_ROLES and not note.strip():
-        raise ServiceError(assignment_checks.ERR_REASON_REQUIRED)
+    require_link_reason(post, note)
     before = snapshot(post)
     post.ended_on = ended_on
     if note:
         post.note = note
     _validated(post)
-    warnings = assignment_checks.early_end_warnings(post, ended_on) + assignment_checks.withdrawal_warnings(post)
+    # The support app's rules on links and work teams hold on this generic path too.
+    warnings = [w for _, found in post_ending.send(sender=Post, post=post, ended_on=ended_on) for w in found]
     post.save()
     record_change(post, before, actor=actor, note="；".join(warnings))
     return post
