@@ -61,7 +61,7 @@ def test_it_does_not_offer_the_flag_to_the_township_on_the_page(world, campaign,
     assert "disabled" not in county_page.split('name="is_key"')[1].split(">")[0]
 
 
-def test_it_refuses_the_township_through_the_api_and_404s_another_township(world, campaign, town1, town2, county, api_as):
+def test_it_refuses_the_township_through_the_api_and_404s_another_township(world, campaign, town1, town2, county, api_as):  # noqa: F811  (the shared fixture)
     case = identified_key_case(world, campaign, town1, county)
     response = api_as(town1).patch(f"/cases/{case.pk}", {"version": case.version, "is_key": False})
     assert response.status_code == 403

@@ -4,7 +4,6 @@ organization's name before it is confirmed, and a refusal with a way forward lin
 import pytest
 from django.urls import reverse
 
-from tests.api.conftest import api_as  # noqa: F401  (the API personas' fixture, shared)
 from zhengdun.cases.models import Case
 from zhengdun.core.errors import ServiceError
 from zhengdun.identification.forms import ERR_PICK_VILLAGE

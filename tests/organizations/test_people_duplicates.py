@@ -3,7 +3,6 @@
 import pytest
 from django.urls import reverse
 
-from tests.api.conftest import api_as  # noqa: F401  (the API personas' fixture, shared)
 from zhengdun.core.errors import NeedsConfirmation, ServiceError
 from zhengdun.organizations import services
 from zhengdun.organizations.models import ERR_ID_NUMBER, Person, id_number_valid
