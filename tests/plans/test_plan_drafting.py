@@ -2,7 +2,6 @@ from decimal import Decimal
 
 import pytest
 from django.http import Http404
-from zhengdun.organizations.assignments import assignment_add
 
 from tests.plans.plan_support import (
     NO_MEMBERS,
@@ -19,6 +18,7 @@ from zhengdun.organizations.models import Post
 from zhengdun.organizations.services import person_create, post_assign
 from zhengdun.plans import services
 from zhengdun.plans.models import Plan, PlanStatus
+from zhengdun.support.services import assignment_add
 
 
 @pytest.fixture
