@@ -80,7 +80,7 @@ class PersonCreateForm(PersonForm):
 
 
 class PostForm(StyledForm, forms.Form):
-    person = forms.ModelChoiceField(label="人员", queryset=Person.objects.none())
+    person = PersonChoiceField(label="人员")
     role = forms.ChoiceField(label="岗位", choices=POST_ROLES, error_messages={"invalid_choice": ERR_ASSIGNMENT_ROLE})
     started_on = forms.DateField(label="任职起始", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     note = forms.CharField(label="备注", max_length=200, required=False)

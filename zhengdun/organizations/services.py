@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+import enum
 from decimal import Decimal
 from typing import Any
 
@@ -15,7 +17,7 @@ from zhengdun.audit.services import record, record_change, snapshot
 from zhengdun.core.actors import Actor
 from zhengdun.core.errors import NeedsConfirmation, NotPermitted, ServiceError
 from zhengdun.core.scoping import ensure_org_in_scope, restrict
-from zhengdun.organizations.choices import ASSIGNMENT_ROLES
+from zhengdun.organizations.choices import ASSIGNMENT_ROLES, Domain, Kind, Level
 from zhengdun.organizations.models import LINKING_ROLES, EconomyRecord, Organization, Person, Post
 from zhengdun.organizations.signals import post_ending
 
@@ -27,10 +29,8 @@ ERR_ROOT_NEEDS_SUPERUSER = "只有系统管理员可以创建顶级组织"
 ERR_ASSIGNMENT_ROLE = "请选择列出的岗位；联系领导、第一书记等帮扶力量请在“帮扶力量”页面安排"
 ERR_REASON_REQUIRED = "联系领导调整须说明原因"
 
-ORG_FIELDS = ("code", "name", "level", "kind", "domain", "member_count", "households", "population")
 
-
-def _require(actor: Any, perm: str, message: str) -> None:
+def _require(actor: Actor, perm: str, message: str) -> None:
     if not actor.has_perm(perm):
         raise NotPermitted(message)
 
@@ -50,16 +50,48 @@ def _check_unique(*, code: str, name: str, parent: Organization | None, exclude_
         raise ServiceError(ERR_DUPLICATE_NAME.format(parent=parent.name if parent else "（顶级）", name=name))
 
 
+class Keep(enum.Enum):
+    """An argument left out of a partial update: the field keeps what it holds."""
+
+    KEEP = "keep"
+
+
+KEEP = Keep.KEEP
+
+
 @transaction.atomic
-def org_create(*, parent: Organization | None, actor: Any, **fields: Any) -> Organization:
+def org_create(
+    *,
+    parent: Organization | None,
+    actor: Actor,
+    code: str,
+    name: str,
+    level: str = Level.VILLAGE,
+    kind: str = Kind.BRANCH,
+    domain: str = Domain.RURAL,
+    member_count: int | None = None,
+    households: int | None = None,
+    population: int | None = None,
+) -> Organization:
     if parent is None:
         if not actor.is_superuser:
             raise NotPermitted(ERR_ROOT_NEEDS_SUPERUSER)
     else:
         ensure_org_in_scope(actor, parent)
         _require(actor, "organizations.add_organization", "您没有新建组织的权限")
-    values = {k: fields[k] for k in ORG_FIELDS if k in fields}
-    candidate = Organization(parent=parent, path="0", depth=1, **values)
+    candidate = Organization(
+        parent=parent,
+        path="0",
+        depth=1,
+        code=code,
+        name=name,
+        level=level,
+        kind=kind,
+        domain=domain,
+        member_count=member_count,
+        households=households,
+        population=population,
+    )
     _validated(candidate, exclude=["path", "depth", "numchild", "parent"])
     _check_unique(code=candidate.code, name=candidate.name, parent=parent)
     if parent is None:
@@ -72,13 +104,36 @@ def org_create(*, parent: Organization | None, actor: Any, **fields: Any) -> Org
 
 
 @transaction.atomic
-def org_update(*, org: Organization, actor: Any, **fields: Any) -> Organization:
+def org_update(
+    *,
+    org: Organization,
+    actor: Actor,
+    code: str | Keep = KEEP,
+    name: str | Keep = KEEP,
+    level: str | Keep = KEEP,
+    kind: str | Keep = KEEP,
+    domain: str | Keep = KEEP,
+    member_count: int | None | Keep = KEEP,
+    households: int | None | Keep = KEEP,
+    population: int | None | Keep = KEEP,
+) -> Organization:
+    """Change the given fields; a field left out (KEEP) keeps its value, None clears a count."""
     ensure_org_in_scope(actor, org)
     _require(actor, "organizations.change_organization", "您没有修改组织的权限")
     before = snapshot(org)
-    for key in ORG_FIELDS:
-        if key in fields:
-            setattr(org, key, fields[key])
+    values = {
+        "code": code,
+        "name": name,
+        "level": level,
+        "kind": kind,
+        "domain": domain,
+        "member_count": member_count,
+        "households": households,
+        "population": population,
+    }
+    for key, value in values.items():
+        if value is not KEEP:
+            setattr(org, key, value)
     _validated(org, exclude=["path", "depth", "numchild", "parent"])
     _check_unique(code=org.code, name=org.name, parent=org.parent, exclude_pk=org.pk)
     org.save()
@@ -87,7 +142,7 @@ def org_update(*, org: Organization, actor: Any, **fields: Any) -> Organization:
 
 
 @transaction.atomic
-def org_move(*, org: Organization, new_parent: Organization, actor: Any) -> Organization:
+def org_move(*, org: Organization, new_parent: Organization, actor: Actor) -> Organization:
     """Move a whole subtree under another parent; one path rewrite in SQL."""
     ensure_org_in_scope(actor, org)
     ensure_org_in_scope(actor, new_parent)
@@ -113,7 +168,7 @@ def org_move(*, org: Organization, new_parent: Organization, actor: Any) -> Orga
 
 
 @transaction.atomic
-def economy_set(*, org: Organization, year: int, income_wan: Decimal, actor: Any) -> EconomyRecord:
+def economy_set(*, org: Organization, year: int, income_wan: Decimal, actor: Actor) -> EconomyRecord:
     ensure_org_in_scope(actor, org)
     _require(actor, "organizations.change_organization", "您没有修改组织的权限")
     if income_wan < 0:
@@ -221,13 +276,22 @@ def person_update(
 
 
 @transaction.atomic
-def post_assign(*, person: Person, organization: Organization, role: str, actor: Any, **fields: Any) -> Post:
+def post_assign(
+    *,
+    person: Person,
+    organization: Organization,
+    role: str,
+    actor: Actor,
+    started_on: datetime.date | None = None,
+    ended_on: datetime.date | None = None,
+    note: str = "",
+) -> Post:
     ensure_org_in_scope(actor, organization)
     _require(actor, "organizations.add_post", "您没有安排任职的权限")
     # Assistance roles carry the seed-001 checks; they are assigned by the support app only.
     if role in ASSIGNMENT_ROLES:
         raise ServiceError(ERR_ASSIGNMENT_ROLE)
-    post = Post(person=person, organization=organization, role=role, **fields)
+    post = Post(person=person, organization=organization, role=role, started_on=started_on, ended_on=ended_on, note=note.strip())
     _validated(post)
     post.save()
     record(Action.CREATE, post, actor=actor, after=snapshot(post))
@@ -241,7 +305,7 @@ def require_link_reason(post: Post, reason: str) -> None:
 
 
 @transaction.atomic
-def post_end(*, post: Post, actor: Any, ended_on: Any, note: str = "") -> Post:
+def post_end(*, post: Post, actor: Actor, ended_on: datetime.date, note: str = "") -> Post:
     ensure_org_in_scope(actor, post.organization)
     _require(actor, "organizations.change_post", "您没有调整任职的权限")
     require_link_reason(post, note)

@@ -20,13 +20,12 @@ Rules worth knowing:
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 from django.utils import timezone
 
 from zhengdun.audit.models import Action
 from zhengdun.audit.services import record
+from zhengdun.core.actors import Actor
 from zhengdun.core.errors import NotPermitted, ServiceError
 from zhengdun.core.xlsx_reading import RowError
 from zhengdun.organizations import services
@@ -59,7 +58,7 @@ def check_year(year: int) -> None:
         raise ServiceError(msg.ERR_YEAR.format(low=FIRST_YEAR, high=high))
 
 
-def preview_roster(*, data: bytes, actor: Any, year: int) -> ImportPlan:
+def preview_roster(*, data: bytes, actor: Actor, year: int) -> ImportPlan:
     """The plan for this file; its `errors` list every failing row. Writes nothing."""
     if not actor.has_perm(IMPORT_PERM):
         raise NotPermitted(msg.ERR_NOT_PERMITTED)
@@ -69,7 +68,7 @@ def preview_roster(*, data: bytes, actor: Any, year: int) -> ImportPlan:
 
 
 @transaction.atomic
-def import_roster(*, data: bytes, file_name: str, actor: Any, year: int) -> ImportPlan:
+def import_roster(*, data: bytes, file_name: str, actor: Actor, year: int) -> ImportPlan:
     # Planned again inside the transaction: the tree may have changed since the preview.
     plan = preview_roster(data=data, actor=actor, year=year)
     if not plan.ok:
@@ -97,7 +96,7 @@ def import_roster(*, data: bytes, file_name: str, actor: Any, year: int) -> Impo
     return plan
 
 
-def _apply_org(item: RowPlan, created: dict[str, Organization], actor: Any) -> Organization:
+def _apply_org(item: RowPlan, created: dict[str, Organization], actor: Actor) -> Organization:
     if item.org is not None:
         if item.fields:
             return services.org_update(org=item.org, actor=actor, **item.fields)
@@ -108,7 +107,7 @@ def _apply_org(item: RowPlan, created: dict[str, Organization], actor: Any) -> O
     return org
 
 
-def _apply_secretary(item: RowPlan, org: Organization, actor: Any) -> None:
+def _apply_secretary(item: RowPlan, org: Organization, actor: Actor) -> None:
     plan = item.secretary
     if plan is None:
         return
@@ -118,5 +117,10 @@ def _apply_secretary(item: RowPlan, org: Organization, actor: Any) -> None:
     today = timezone.localdate()
     for post in plan.end_posts:
         services.post_end(post=post, actor=actor, ended_on=today)
-    person = plan.person or services.person_create(organization=org, actor=actor, name=plan.name, phone=plan.phone or "")
+    # The plan matched people within this organization and the preview showed a
+    # new record; the import applies what was shown rather than stopping halfway
+    # on a namesake kept elsewhere.
+    person = plan.person or services.person_create(
+        organization=org, actor=actor, name=plan.name, phone=plan.phone or "", confirm_duplicate=True
+    )
     services.post_assign(person=person, organization=org, role=PostRole.SECRETARY, actor=actor, started_on=today)

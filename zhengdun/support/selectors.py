@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -13,7 +13,7 @@ from zhengdun.campaigns.models import CampaignStatus
 from zhengdun.cases.models import Case
 from zhengdun.core.actors import Actor
 from zhengdun.core.scoping import STEPLEN, restrict
-from zhengdun.organizations.models import Organization, Person, Post
+from zhengdun.organizations.models import Organization, Post
 from zhengdun.support import checks
 from zhengdun.support.models import SupportUnit
 
@@ -51,7 +51,7 @@ class Board:
         return [p for s in self.sections for p in s.posts]
 
 
-def _is_ended(ended_on: Any, today: Any) -> bool:
+def _is_ended(ended_on: datetime.date | None, today: datetime.date) -> bool:
     # A post ending today still holds today (PostQuerySet.active); it is shown
     # as ended at once so that the page answers the click that ended it.
     return ended_on is not None and ended_on <= today
@@ -91,11 +91,6 @@ def board(user: Actor, organization: Organization) -> Board:
         ended_units=ended_units,
         warnings=checks.organization_warnings(organization, viewer=user),
     )
-
-
-def people_to_pick(user: Actor) -> QuerySet[Person]:
-    """Whom the user may assign: anyone whose record lies in the user's scope."""
-    return restrict(Person.objects.all(), user).order_by("name", "id")
 
 
 def keepers_for(user: Actor, organization: Organization) -> QuerySet[Organization]:

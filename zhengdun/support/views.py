@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from zhengdun.core.http import submit_form
 from zhengdun.core.scoping import get_object_or_404
 from zhengdun.organizations.models import LINKING_ROLES, Organization, Post
+from zhengdun.organizations.selectors import person_list
 from zhengdun.support import checks, selectors, services
 from zhengdun.support.forms import AssignForm, EndForm, SupportUnitForm
 from zhengdun.support.models import SupportUnit
@@ -24,7 +25,7 @@ def _org(request: HttpRequest, pk: int) -> Organization:
 
 def _page(request: HttpRequest, org: Organization, **forms: Any) -> HttpResponse:
     """The page, with any bound form that failed kept in place of its blank one."""
-    people = selectors.people_to_pick(request.user)
+    people = person_list(request.user)
     context = {
         "org": org,
         "board": selectors.board(request.user, org),
@@ -51,7 +52,7 @@ def board(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def add(request: HttpRequest, pk: int) -> HttpResponse:
     org = _org(request, pk)
-    people = selectors.people_to_pick(request.user)
+    people = person_list(request.user)
     form = AssignForm(request.POST, people=people, keepers=selectors.keepers_for(request.user, org))
     outcome = submit_form(
         request,
@@ -102,7 +103,7 @@ def end(request: HttpRequest, pk: int, post_id: int) -> HttpResponse:
 @require_POST
 def unit_add(request: HttpRequest, pk: int) -> HttpResponse:
     org = _org(request, pk)
-    form = SupportUnitForm(request.POST, people=selectors.people_to_pick(request.user))
+    form = SupportUnitForm(request.POST, people=person_list(request.user))
     outcome = submit_form(
         request,
         form,
