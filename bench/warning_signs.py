@@ -156,7 +156,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--villages", type=int, default=30_000)
     args = parser.parse_args()
-    from zhengdun.cases.honesty import honesty_report
+    from zhengdun.identification.honesty import honesty_report
     from zhengdun.screening.signs import compute_signs
 
     start = time.perf_counter()

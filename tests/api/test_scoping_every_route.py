@@ -13,8 +13,9 @@ from tests.plans.task_support import api_scoping_ids
 from zhengdun.api.urls import api
 from zhengdun.campaigns.services import campaign_create_from_template
 from zhengdun.cases.services import case_open
-from zhengdun.organizations.models import Post, SupportUnit
+from zhengdun.organizations.models import Post
 from zhengdun.screening.services import record_save, round_open
+from zhengdun.support.models import SupportUnit
 
 # Public by design (no credentials, no scope: the plan's public token is the
 # key); their own 404 rules are tested in tests/notices/test_notice_api.py.

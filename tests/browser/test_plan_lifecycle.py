@@ -10,8 +10,8 @@ from docx import Document
 
 from tests.browser.conftest import login
 from tests.plans.task_support import png_bytes
-from zhengdun.cases.services import case_add_dynamic
 from zhengdun.cases.states import CaseState
+from zhengdun.identification.services import case_add_dynamic
 from zhengdun.notices.models import PublicComment
 from zhengdun.plans.models import Plan, PlanStatus, TaskStatus
 

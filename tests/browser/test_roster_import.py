@@ -1,7 +1,7 @@
 import pytest
 
 from tests.browser.conftest import login
-from tests.organizations.roster import org, xlsx
+from tests.roster.roster import org, xlsx
 from zhengdun.organizations.models import Organization
 
 pytestmark = pytest.mark.browser

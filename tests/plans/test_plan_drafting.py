@@ -14,11 +14,11 @@ from tests.plans.plan_support import (
 from zhengdun.audit.models import AuditEvent
 from zhengdun.cases.services import case_open, case_transition
 from zhengdun.core.errors import NotPermitted, ServiceError
-from zhengdun.organizations.assignments import assignment_add
 from zhengdun.organizations.models import Post
 from zhengdun.organizations.services import person_create, post_assign
 from zhengdun.plans import services
 from zhengdun.plans.models import Plan, PlanStatus
+from zhengdun.support.services import assignment_add
 
 
 @pytest.fixture

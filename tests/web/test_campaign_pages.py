@@ -6,7 +6,9 @@ from zhengdun.campaigns.models import Campaign
 def test_it_creates_a_campaign_from_each_template(world, as_user, county):
     client = as_user(county)
     for key, stages, criteria in [("county_backward_2014", 4, 8), ("county_two_year_2018", 5, 27), ("subdistrict_2018", 4, 9)]:
-        response = client.post(reverse("campaigns:create"), {"template_key": key, "scope_code": "C01", "start_year": 2026})
+        response = client.post(
+            reverse("campaigns:create"), {"template_key": key, "scope": world.county_org.pk, "start_year": 2026}
+        )
         assert response.status_code == 302
         campaign = Campaign.objects.get(template_key=key)
         assert campaign.stages.count() == stages and campaign.criteria.count() == criteria

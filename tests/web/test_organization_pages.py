@@ -103,7 +103,7 @@ def test_it_leaves_contact_leaders_to_the_assignments_page(world, as_user, town1
     assert response.status_code == 200
     page = response.content.decode()
     assert "请选择列出的岗位；联系领导、第一书记等帮扶力量请在“帮扶力量”页面安排" in page
-    assert reverse("organizations:assignments", args=[world.village_e.pk]) in page
+    assert reverse("support:board", args=[world.village_e.pk]) in page
     assert Post.objects.count() == posts
     assert not AuditEvent.objects.filter(object_type="organizations.post").exists()
 

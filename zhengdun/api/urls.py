@@ -5,7 +5,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 from ninja.renderers import JSONRenderer
 
-from zhengdun.api import assignments, cases, ledger, organizations, people, tasks
+from zhengdun.api import ledger, tasks
 from zhengdun.api.auth import BrowserSession, TokenAuth
 from zhengdun.campaigns.api import router as campaigns_router
 from zhengdun.core.errors import ServiceError
@@ -30,12 +30,12 @@ api = NinjaAPI(
     renderer=Utf8JSONRenderer(),
     urls_namespace="api",
 )
-api.add_router("/", organizations.router)
-api.add_router("/", people.router)
+api.add_router("/", "zhengdun.organizations.api.router")
 api.add_router("/", campaigns_router)
-api.add_router("/", cases.router)
+api.add_router("/", "zhengdun.cases.api.router")
+api.add_router("/", "zhengdun.identification.api.router")
 api.add_router("/", ledger.router)
-api.add_router("/", assignments.router)
+api.add_router("/", "zhengdun.support.api.router")
 api.add_router("/", screening_router)
 api.add_router("/", tasks.router)
 api.add_router("/", "zhengdun.api.similarity.router")

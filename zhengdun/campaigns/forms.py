@@ -3,18 +3,24 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 
 from zhengdun.campaigns.models import Campaign, Criterion, Stage
 from zhengdun.campaigns.rulebooks import RULEBOOKS
 from zhengdun.campaigns.services import CRITERION_FIELDS, RULE_FIELDS, THRESHOLD_FIELDS
 from zhengdun.core.forms import DateInput, PercentField, StyledForm
 from zhengdun.core.workflow import Transition
+from zhengdun.organizations.forms import OrganizationChoiceField
+from zhengdun.organizations.models import Organization
 
 
 class CampaignFromTemplateForm(StyledForm, forms.Form):
     template_key = forms.ChoiceField(label="规则模板", choices=[(k, f"{rb.title}（{rb.source}）") for k, rb in RULEBOOKS.items()])
-    scope_code = forms.CharField(label="范围（组织编码）", max_length=32, help_text="本次整顿工作覆盖该组织及其全部下级组织")
+    scope = OrganizationChoiceField(
+        label="范围",
+        help_text="本次整顿工作覆盖该组织及其全部下级组织；输入组织名称或编码搜索",
+        error_messages={"invalid_choice": "请在您的管辖范围内选择组织", "required": "请选择本次整顿工作的范围"},
+    )
     start_year = forms.IntegerField(label="起始年度", min_value=2000, max_value=2100)
     name = forms.CharField(label="名称", max_length=200, required=False, help_text="留空则按范围、年度和模板自动命名")
     draft = forms.BooleanField(
@@ -22,6 +28,10 @@ class CampaignFromTemplateForm(StyledForm, forms.Form):
     )
     # Set by the page after the user saw the duplicate warning and chose to go on.
     confirm_duplicate = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, organizations: QuerySet[Organization], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["scope"].queryset = organizations  # type: ignore[attr-defined]
 
 
 class _VersionedModelForm(StyledForm, forms.ModelForm):

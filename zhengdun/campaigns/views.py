@@ -48,35 +48,32 @@ def index(request: HttpRequest) -> HttpResponse:
 def create(request: HttpRequest) -> HttpResponse:
     initial = {
         "template_key": request.GET.get("template", ""),
-        "scope_code": request.user.organization.code if request.user.organization_id else "",
+        "scope": request.user.organization_id,
         "start_year": timezone.localdate().year,
     }
-    form = CampaignFromTemplateForm(request.POST or None, initial=initial)
+    organizations = restrict(Organization.objects.select_related("parent"), request.user).order_by("path")
+    form = CampaignFromTemplateForm(request.POST or None, initial=initial, organizations=organizations)
     duplicate = ""
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        scope = restrict(Organization.objects.filter(code=data["scope_code"].strip()), request.user).first()
-        if scope is None:
-            form.add_error("scope_code", ERR_SCOPE_CODE)
+        try:
+            campaign = services.campaign_create_from_template(
+                template_key=data["template_key"],
+                scope=data["scope"],
+                start_year=data["start_year"],
+                name=data["name"],
+                draft=data["draft"],
+                confirm_duplicate=data["confirm_duplicate"],
+                actor=request.user,
+            )
+        except NeedsConfirmation as exc:
+            # Shown beside a second button that posts the same form with the confirmation.
+            duplicate = exc.message
+        except ServiceError as exc:
+            refuse(form, exc)
         else:
-            try:
-                campaign = services.campaign_create_from_template(
-                    template_key=data["template_key"],
-                    scope=scope,
-                    start_year=data["start_year"],
-                    name=data["name"],
-                    draft=data["draft"],
-                    confirm_duplicate=data["confirm_duplicate"],
-                    actor=request.user,
-                )
-            except NeedsConfirmation as exc:
-                # Shown beside a second button that posts the same form with the confirmation.
-                duplicate = exc.message
-            except ServiceError as exc:
-                refuse(form, exc)
-            else:
-                messages.success(request, f"已创建整顿工作“{campaign.name}”")
-                return redirect("campaigns:detail", campaign.pk)
+            messages.success(request, f"已创建整顿工作“{campaign.name}”")
+            return redirect("campaigns:detail", campaign.pk)
     context = {"form": form, "rulebooks": RULEBOOKS.values(), "duplicate": duplicate}
     return render(request, "campaigns/create.html", context, status=400 if form.errors else 200)
 

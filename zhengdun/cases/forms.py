@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 
 from zhengdun.cases.services import ERR_NOTE_REQUIRED
@@ -37,9 +39,9 @@ class CaseLedgerForm(StyledForm, forms.Form):
     main_problems = forms.CharField(label="主要问题", required=False, widget=forms.Textarea(attrs={"rows": 4}))
     measures = forms.CharField(label="整改措施", required=False, widget=forms.Textarea(attrs={"rows": 4}))
 
-
-class DynamicAddForm(StyledForm, forms.Form):
-    org_code = forms.CharField(label="组织编码", max_length=32)
-    note = forms.CharField(label="增补理由", widget=forms.Textarea(attrs={"rows": 2}))
-    filed_on = forms.DateField(label="备案日期", widget=DateInput())
-    is_key = forms.BooleanField(label="列为重点整顿对象", required=False)
+    def __init__(self, *args: Any, key_editable: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not key_editable:
+            # Shown, not offered: a disabled field keeps its initial value whatever is posted.
+            self.fields["is_key"].disabled = True
+            self.fields["is_key"].help_text = "已由县级认定，只能由县级调整"

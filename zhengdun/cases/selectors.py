@@ -15,7 +15,7 @@ from zhengdun.core.scoping import restrict
 AWAITING_DECISION = (CaseState.PROPOSED, CaseState.REMOVAL_REQUESTED, CaseState.ACCEPTANCE_REQUESTED)
 
 
-def case_list(user: Any, *, campaign_id: int | None = None, state: str = "", q: str = "") -> QuerySet[Case]:
+def case_list(user: Actor, *, campaign_id: int | None = None, state: str = "", q: str = "") -> QuerySet[Case]:
     qs = restrict(Case.objects.select_related("organization", "organization__parent", "campaign"), user)
     if campaign_id:
         qs = qs.filter(campaign_id=campaign_id)
@@ -26,11 +26,11 @@ def case_list(user: Any, *, campaign_id: int | None = None, state: str = "", q: 
     return qs.order_by("organization__path", "campaign_id")
 
 
-def case_events(user: Any, case: Case) -> QuerySet[CaseEvent]:
+def case_events(user: Actor, case: Case) -> QuerySet[CaseEvent]:
     return restrict(CaseEvent.objects.filter(case=case).select_related("actor"), user).order_by("at", "id")
 
 
-def state_counts(user: Any) -> list[dict[str, Any]]:
+def state_counts(user: Actor) -> list[dict[str, Any]]:
     rows = restrict(Case.objects.all(), user).values("state").annotate(n=Count("id"))
     labels = dict(CaseState.choices)
     order = [s for s, _ in CaseState.choices]

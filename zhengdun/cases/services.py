@@ -9,7 +9,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from zhengdun.audit.models import Action
-from zhengdun.audit.services import record, record_change, snapshot
+from zhengdun.audit.services import diff, record, record_change, snapshot
 from zhengdun.campaigns.models import Campaign
 from zhengdun.cases.models import Case
 from zhengdun.cases.states import CaseState
@@ -34,8 +34,16 @@ __all__ = [
 ERR_ALREADY_OPEN = "该组织在本次整顿工作中已有记录，不能重复列入"
 ERR_OUTSIDE_CAMPAIGN = "该组织不在本次整顿工作的范围内"
 ERR_CAMPAIGN_CLOSED = "该整顿工作已结束，不能再列入组织"
-ERR_DYNAMIC_STATE = "该组织在本次整顿工作中的状态为“{state}”，不能动态增补"
-DYNAMIC_NOTE = "动态增补"
+ERR_KEY_BY_COUNTY = "该组织已由县级认定，是否列为重点整顿对象只能由县级调整"
+
+# Until the county identifies a case, the township proposes whether it is key;
+# from identification on, the flag is the county's decision.
+BEFORE_IDENTIFICATION = (CaseState.SCREENED, CaseState.PROPOSED)
+
+
+def may_change_key(*, case: Case, actor: Actor) -> bool:
+    """Whether `actor` may change the case's 重点整顿 flag (the form offers it only then)."""
+    return case.state in BEFORE_IDENTIFICATION or actor.has_perm("cases.identify_case")
 
 
 @transaction.atomic
@@ -94,6 +102,8 @@ def case_update(*, case: Case, actor: Actor, expected_version: int, main_problem
     ensure_org_in_scope(actor, case.organization)
     if not actor.has_perm("cases.propose_case"):
         raise NotPermitted("您没有修改整顿对象信息的权限")
+    if is_key != case.is_key and not may_change_key(case=case, actor=actor):
+        raise NotPermitted(ERR_KEY_BY_COUNTY)
     before = snapshot(case)
     changed = Case.objects.filter(pk=case.pk, version=expected_version).update(
         main_problems=main_problems, measures=measures, is_key=is_key, version=F("version") + 1, updated_at=timezone.now()
@@ -102,40 +112,9 @@ def case_update(*, case: Case, actor: Actor, expected_version: int, main_problem
         case.refresh_from_db()
         raise ConflictError(ERR_STALE.format(state=case.get_state_display()))
     case.refresh_from_db()
-    from zhengdun.audit.services import diff
-
     old, new = diff(before, snapshot(case))
     record(Action.UPDATE, case, actor=actor, before=old, after=new)
     return case
-
-
-def case_add_dynamic(
-    *,
-    campaign: Campaign,
-    organization: Organization,
-    actor: Actor,
-    note: str,
-    filed_on: datetime.date | str | None = None,
-    is_key: bool = False,
-) -> Case:
-    """Dynamic management (seed 003): an organization found weak at any time is
-    listed at once, proposal and identification in one step by the county."""
-    if not note.strip():
-        raise ServiceError(ERR_NOTE_REQUIRED)
-    if not actor.has_perm("cases.identify_case"):
-        raise NotPermitted(ERR_NO_PERMISSION.format(action="动态增补认定"))
-    with transaction.atomic():
-        case = Case.objects.filter(campaign=campaign, organization=organization).first()
-        if case is None:
-            case = case_open(
-                campaign=campaign, organization=organization, actor=actor, is_key=is_key, note=f"{DYNAMIC_NOTE}：{note}"
-            )
-        elif case.state != CaseState.SCREENED:
-            raise ServiceError(ERR_DYNAMIC_STATE.format(state=case.get_state_display()))
-        case = case_transition(case=case, action="propose", actor=actor, note=f"{DYNAMIC_NOTE}：{note}")
-        return case_transition(
-            case=case, action="identify", actor=actor, note=f"{DYNAMIC_NOTE}：{note}", filed_on=filed_on, is_key=is_key
-        )
 
 
 def case_link_screening(*, case: Case, record: Any, main_problems: str, actor: Actor) -> Case:

@@ -70,7 +70,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     case = get_object_or_404(Case.objects.select_related("organization", "organization__parent", "campaign"), request.user, pk=pk)
     offers = CASE_WORKFLOW.offers(case, request.user)
     ledger_form = CaseLedgerForm(
-        initial={"version": case.version, "is_key": case.is_key, "main_problems": case.main_problems, "measures": case.measures}
+        initial={"version": case.version, "is_key": case.is_key, "main_problems": case.main_problems, "measures": case.measures},
+        key_editable=services.may_change_key(case=case, actor=request.user),
     )
     context = {
         "case": case,
@@ -124,7 +125,9 @@ def transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 @require_http_methods(["POST"])
 def edit_ledger(request: HttpRequest, pk: int) -> HttpResponse:
     case = get_object_or_404(Case.objects.select_related("organization"), request.user, pk=pk)
-    form = CaseLedgerForm(request.POST)
+    form = CaseLedgerForm(
+        request.POST, initial={"is_key": case.is_key}, key_editable=services.may_change_key(case=case, actor=request.user)
+    )
     if form.is_valid():
         data = form.cleaned_data
         try:

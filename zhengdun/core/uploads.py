@@ -4,7 +4,7 @@ A preview stores the file under a random token in the uploader's own folder,
 with a small JSON of what the preview showed beside it. Only that user can
 confirm it, and the confirm step reads the file again rather than trusting
 anything sent back by the browser. Each feature has its own folder and says
-what goes into the JSON (organizations/import_store.py, ledger/store.py).
+what goes into the JSON (roster/store.py, ledger/store.py).
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 The size check, opening the file with the errors openpyxl raises on anything
 that is not an .xlsx, finding the header line by its names, and a cell as
 the text a person typed. What the rows mean stays with each feature
-(organizations/import_reader.py, ledger/upload.py). Nothing here touches the
+(roster/reader.py, ledger/upload.py). Nothing here touches the
 database.
 """
 

@@ -39,3 +39,16 @@ class PostRole(models.TextChoices):
     CONTACT_LEADER_DEPUTY = "contact_leader_deputy", "联系领导（B岗）"
     INSTRUCTOR = "instructor", "党建指导员"
     ORGANIZER = "organizer", "组织委员"
+
+
+# Roles of the support assigned to an organization (帮扶力量): they are assigned
+# and ended on the support app's pages, which apply its rules; the generic post
+# form offers the rest. Secretaries are run as ordinary posts.
+ASSIGNMENT_ROLES = (
+    PostRole.CONTACT_LEADER,
+    PostRole.CONTACT_LEADER_DEPUTY,
+    PostRole.FIRST_SECRETARY,
+    PostRole.WORK_TEAM,
+    PostRole.RESIDENT_CADRE,
+    PostRole.INSTRUCTOR,
+)

@@ -24,6 +24,30 @@ def validate_phone(value: str) -> None:
         raise ValidationError("电话号码格式不正确，应为 11 位手机号或带区号的固定电话")
 
 
+ID_NUMBER_RE = re.compile(r"^\d{17}[\dX]$")
+# GB 11643-1999: the 18th character is a check over the first 17 digits (ISO 7064 MOD 11-2).
+ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+ID_CHECK_CHARS = "10X98765432"
+ERR_ID_NUMBER = "身份证号不正确：应为 18 位（最后一位可为 X），且校验位须符合 GB 11643"
+
+
+def id_number_valid(value: str) -> bool:
+    value = value.strip().upper()
+    if not ID_NUMBER_RE.match(value):
+        return False
+    try:
+        datetime.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
+    except ValueError:
+        return False
+    total = sum(int(d) * w for d, w in zip(value[:17], ID_WEIGHTS, strict=True))
+    return ID_CHECK_CHARS[total % 11] == value[17]
+
+
+def validate_id_number(value: str) -> None:
+    if value and not id_number_valid(value):
+        raise ValidationError(ERR_ID_NUMBER)
+
+
 def validate_code(value: str) -> None:
     if not CODE_RE.match(value):
         raise ValidationError("组织编码只能由字母、数字、下划线或连字符组成，最长 32 位")
@@ -74,7 +98,7 @@ class Person(models.Model):
 
     name = models.CharField("姓名", max_length=50)
     phone = models.CharField("联系电话", max_length=20, blank=True, validators=[validate_phone])
-    id_number = models.CharField("身份证号", max_length=18, blank=True)
+    id_number = models.CharField("身份证号", max_length=18, blank=True, validators=[validate_id_number])
     unit = models.CharField("工作单位", max_length=100, blank=True)
     title = models.CharField("职务", max_length=100, blank=True)
     # The organization that keeps this person's record; it decides who may see it.
@@ -171,28 +195,3 @@ class AnnualFigures(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization} {self.year}"
-
-
-class SupportUnit(models.Model):
-    """A department paired with an organization to help it (联建部门)."""
-
-    organization = models.ForeignKey(
-        Organization, verbose_name="帮扶对象", on_delete=models.CASCADE, related_name="support_units"
-    )
-    unit_name = models.CharField("联建部门", max_length=100)
-    head = models.ForeignKey(
-        Person, verbose_name="部门主要领导", null=True, blank=True, on_delete=models.PROTECT, related_name="led_support_units"
-    )
-    started_on = models.DateField("联建起始", null=True, blank=True)
-    ended_on = models.DateField("联建截止", null=True, blank=True)
-    note = models.CharField("备注", max_length=200, blank=True)
-
-    scope_path = "organization__path"
-
-    class Meta:
-        verbose_name = "联建部门"
-        verbose_name_plural = "联建部门"
-        ordering = ["organization_id", "-started_on"]
-
-    def __str__(self) -> str:
-        return f"{self.unit_name} → {self.organization}"

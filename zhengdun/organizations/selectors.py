@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 
+from zhengdun.core.actors import Actor
 from zhengdun.core.scoping import restrict
 from zhengdun.organizations.choices import PostRole
 from zhengdun.organizations.models import EconomyRecord, Organization, Person, Post
@@ -61,3 +63,30 @@ def person_list(user: Any, *, q: str = "") -> QuerySet[Person]:
 
 def posts_of(user: Any, org: Organization) -> QuerySet[Post]:
     return restrict(Post.objects.filter(organization=org).select_related("person"), user).order_by("role", "-started_on")
+
+
+def org_search(
+    user: Actor, *, q: str = "", levels: Sequence[str] = (), under_id: int | None = None, limit: int
+) -> list[Organization]:
+    """At most `limit` organizations in the user's scope whose name or code contains `q`, tree order.
+
+    `under_id` keeps the subtree of that organization (e.g. a campaign's scope,
+    which may lie above the user's own scope: only the user's part shows).
+    """
+    qs = restrict(Organization.objects.select_related("parent"), user)
+    if under_id is not None:
+        under_path = Organization.objects.filter(pk=under_id).values_list("path", flat=True).first() or "-"
+        qs = qs.filter(path__startswith=under_path)
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(code__icontains=q))
+    if levels:
+        qs = qs.filter(level__in=levels)
+    return list(qs.order_by("path")[:limit])
+
+
+def person_search(user: Actor, *, q: str = "", limit: int) -> list[Person]:
+    """At most `limit` people in the user's scope whose name or unit contains `q`."""
+    qs = restrict(Person.objects.all(), user)
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(unit__icontains=q))
+    return list(qs.order_by("name", "id")[:limit])

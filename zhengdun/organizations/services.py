@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import datetime
+import enum
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from treebeard.exceptions import InvalidMoveToDescendant
 
 from zhengdun.audit.models import Action
 from zhengdun.audit.services import record, record_change, snapshot
-from zhengdun.core.errors import NotPermitted, ServiceError
-from zhengdun.core.scoping import ensure_org_in_scope
-from zhengdun.organizations import assignment_checks
+from zhengdun.core.actors import Actor
+from zhengdun.core.errors import NeedsConfirmation, NotPermitted, ServiceError
+from zhengdun.core.scoping import ensure_org_in_scope, restrict
+from zhengdun.organizations.choices import ASSIGNMENT_ROLES, Domain, Kind, Level
 from zhengdun.organizations.models import LINKING_ROLES, EconomyRecord, Organization, Person, Post
+from zhengdun.organizations.signals import post_ending
 
 ERR_DUPLICATE_CODE = "组织编码“{code}”已被使用"
 ERR_DUPLICATE_NAME = "上级组织“{parent}”下已有名为“{name}”的组织"
@@ -22,11 +27,10 @@ ERR_MOVE_INTO_SELF = "不能把组织移到它自己或它的下级组织之下"
 ERR_MOVE_ROOT = "不能移动您管辖范围的根组织"
 ERR_ROOT_NEEDS_SUPERUSER = "只有系统管理员可以创建顶级组织"
 ERR_ASSIGNMENT_ROLE = "请选择列出的岗位；联系领导、第一书记等帮扶力量请在“帮扶力量”页面安排"
+ERR_REASON_REQUIRED = "联系领导调整须说明原因"
 
-ORG_FIELDS = ("code", "name", "level", "kind", "domain", "member_count", "households", "population")
 
-
-def _require(actor: Any, perm: str, message: str) -> None:
+def _require(actor: Actor, perm: str, message: str) -> None:
     if not actor.has_perm(perm):
         raise NotPermitted(message)
 
@@ -46,16 +50,48 @@ def _check_unique(*, code: str, name: str, parent: Organization | None, exclude_
         raise ServiceError(ERR_DUPLICATE_NAME.format(parent=parent.name if parent else "（顶级）", name=name))
 
 
+class Keep(enum.Enum):
+    """An argument left out of a partial update: the field keeps what it holds."""
+
+    KEEP = "keep"
+
+
+KEEP = Keep.KEEP
+
+
 @transaction.atomic
-def org_create(*, parent: Organization | None, actor: Any, **fields: Any) -> Organization:
+def org_create(
+    *,
+    parent: Organization | None,
+    actor: Actor,
+    code: str,
+    name: str,
+    level: str = Level.VILLAGE,
+    kind: str = Kind.BRANCH,
+    domain: str = Domain.RURAL,
+    member_count: int | None = None,
+    households: int | None = None,
+    population: int | None = None,
+) -> Organization:
     if parent is None:
         if not actor.is_superuser:
             raise NotPermitted(ERR_ROOT_NEEDS_SUPERUSER)
     else:
         ensure_org_in_scope(actor, parent)
         _require(actor, "organizations.add_organization", "您没有新建组织的权限")
-    values = {k: fields[k] for k in ORG_FIELDS if k in fields}
-    candidate = Organization(parent=parent, path="0", depth=1, **values)
+    candidate = Organization(
+        parent=parent,
+        path="0",
+        depth=1,
+        code=code,
+        name=name,
+        level=level,
+        kind=kind,
+        domain=domain,
+        member_count=member_count,
+        households=households,
+        population=population,
+    )
     _validated(candidate, exclude=["path", "depth", "numchild", "parent"])
     _check_unique(code=candidate.code, name=candidate.name, parent=parent)
     if parent is None:
@@ -68,13 +104,36 @@ def org_create(*, parent: Organization | None, actor: Any, **fields: Any) -> Org
 
 
 @transaction.atomic
-def org_update(*, org: Organization, actor: Any, **fields: Any) -> Organization:
+def org_update(
+    *,
+    org: Organization,
+    actor: Actor,
+    code: str | Keep = KEEP,
+    name: str | Keep = KEEP,
+    level: str | Keep = KEEP,
+    kind: str | Keep = KEEP,
+    domain: str | Keep = KEEP,
+    member_count: int | None | Keep = KEEP,
+    households: int | None | Keep = KEEP,
+    population: int | None | Keep = KEEP,
+) -> Organization:
+    """Change the given fields; a field left out (KEEP) keeps its value, None clears a count."""
     ensure_org_in_scope(actor, org)
     _require(actor, "organizations.change_organization", "您没有修改组织的权限")
     before = snapshot(org)
-    for key in ORG_FIELDS:
-        if key in fields:
-            setattr(org, key, fields[key])
+    values = {
+        "code": code,
+        "name": name,
+        "level": level,
+        "kind": kind,
+        "domain": domain,
+        "member_count": member_count,
+        "households": households,
+        "population": population,
+    }
+    for key, value in values.items():
+        if value is not KEEP:
+            setattr(org, key, value)
     _validated(org, exclude=["path", "depth", "numchild", "parent"])
     _check_unique(code=org.code, name=org.name, parent=org.parent, exclude_pk=org.pk)
     org.save()
@@ -83,7 +142,7 @@ def org_update(*, org: Organization, actor: Any, **fields: Any) -> Organization:
 
 
 @transaction.atomic
-def org_move(*, org: Organization, new_parent: Organization, actor: Any) -> Organization:
+def org_move(*, org: Organization, new_parent: Organization, actor: Actor) -> Organization:
     """Move a whole subtree under another parent; one path rewrite in SQL."""
     ensure_org_in_scope(actor, org)
     ensure_org_in_scope(actor, new_parent)
@@ -109,7 +168,7 @@ def org_move(*, org: Organization, new_parent: Organization, actor: Any) -> Orga
 
 
 @transaction.atomic
-def economy_set(*, org: Organization, year: int, income_wan: Decimal, actor: Any) -> EconomyRecord:
+def economy_set(*, org: Organization, year: int, income_wan: Decimal, actor: Actor) -> EconomyRecord:
     ensure_org_in_scope(actor, org)
     _require(actor, "organizations.change_organization", "您没有修改组织的权限")
     if income_wan < 0:
@@ -126,61 +185,137 @@ def economy_set(*, org: Organization, year: int, income_wan: Decimal, actor: Any
     return existing
 
 
-PERSON_FIELDS = ("name", "phone", "id_number", "unit", "title")
+ERR_DUPLICATE_ID_NUMBER = "身份证号与已登记的人员“{name}”（{org}）相同，同一人不能重复登记，请选用已登记的人员"
+ERR_DUPLICATE_PERSON = "已登记过同名同电话的人员“{name}”（{org}），请选用已登记的人员；确是另一人请勾选“仍然登记为新人员”后再提交"
+REMEDY_EXISTING_PERSON = "查看已登记的“{name}”"
+
+
+def _existing_person(*, actor: Actor, name: str, phone: str, id_number: str, exclude_pk: int | None = None) -> None:
+    """Refuse registering someone already registered in the actor's scope, and point to the record.
+
+    The same ID number is the same person, always; the same name and phone is
+    almost always the same person, so it asks for confirmation (NeedsConfirmation).
+    Records outside the actor's scope are not looked at: they must not show.
+    """
+    people = restrict(Person.objects.select_related("organization"), actor).exclude(pk=exclude_pk)
+    found = people.filter(id_number__iexact=id_number).first() if id_number else None
+    if found is not None:
+        raise ServiceError(
+            ERR_DUPLICATE_ID_NUMBER.format(name=found.name, org=found.organization.name),
+            remedy_url=reverse("organizations:person", args=[found.pk]),
+            remedy_label=REMEDY_EXISTING_PERSON.format(name=found.name),
+        )
+    found = people.filter(name=name, phone=phone).first() if phone else None
+    if found is not None:
+        raise NeedsConfirmation(
+            ERR_DUPLICATE_PERSON.format(name=found.name, org=found.organization.name),
+            remedy_url=reverse("organizations:person", args=[found.pk]),
+            remedy_label=REMEDY_EXISTING_PERSON.format(name=found.name),
+        )
 
 
 @transaction.atomic
-def person_create(*, organization: Organization, actor: Any, **fields: Any) -> Person:
+def person_create(
+    *,
+    organization: Organization,
+    actor: Actor,
+    name: str,
+    phone: str = "",
+    id_number: str = "",
+    unit: str = "",
+    title: str = "",
+    confirm_duplicate: bool = False,
+) -> Person:
+    """Register a person; `confirm_duplicate` registers a namesake with the same phone anyway."""
     ensure_org_in_scope(actor, organization)
     _require(actor, "organizations.add_person", "您没有登记人员的权限")
-    person = Person(organization=organization, **{k: v for k, v in fields.items() if k in PERSON_FIELDS})
+    person = Person(
+        organization=organization,
+        name=name.strip(),
+        phone=phone.strip(),
+        id_number=id_number.strip().upper(),
+        unit=unit.strip(),
+        title=title.strip(),
+    )
     _validated(person)
+    try:
+        _existing_person(actor=actor, name=person.name, phone=person.phone, id_number=person.id_number)
+    except NeedsConfirmation:
+        if not confirm_duplicate:
+            raise
     person.save()
     record(Action.CREATE, person, actor=actor, after=snapshot(person))
     return person
 
 
 @transaction.atomic
-def person_update(*, person: Person, actor: Any, **fields: Any) -> Person:
+def person_update(
+    *,
+    person: Person,
+    actor: Actor,
+    name: str | None = None,
+    phone: str | None = None,
+    id_number: str | None = None,
+    unit: str | None = None,
+    title: str | None = None,
+) -> Person:
+    """Change the given fields of a person (None keeps what is there)."""
     ensure_org_in_scope(actor, person.organization)
     _require(actor, "organizations.change_person", "您没有修改人员信息的权限")
     before = snapshot(person)
-    for key in PERSON_FIELDS:
-        if key in fields:
-            setattr(person, key, fields[key])
+    for key, value in (("name", name), ("phone", phone), ("id_number", id_number), ("unit", unit), ("title", title)):
+        if value is not None:
+            setattr(person, key, value.strip().upper() if key == "id_number" else value.strip())
     _validated(person)
+    if id_number:
+        # Another record with this ID number is the same person registered twice.
+        _existing_person(actor=actor, name="", phone="", id_number=person.id_number, exclude_pk=person.pk)
     person.save()
     record_change(person, before, actor=actor)
     return person
 
 
 @transaction.atomic
-def post_assign(*, person: Person, organization: Organization, role: str, actor: Any, **fields: Any) -> Post:
+def post_assign(
+    *,
+    person: Person,
+    organization: Organization,
+    role: str,
+    actor: Actor,
+    started_on: datetime.date | None = None,
+    ended_on: datetime.date | None = None,
+    note: str = "",
+) -> Post:
     ensure_org_in_scope(actor, organization)
     _require(actor, "organizations.add_post", "您没有安排任职的权限")
-    # Assistance roles carry the seed-001 checks; they are assigned by assignments.py only.
-    if role in assignment_checks.ASSIGNMENT_ROLES:
+    # Assistance roles carry the seed-001 checks; they are assigned by the support app only.
+    if role in ASSIGNMENT_ROLES:
         raise ServiceError(ERR_ASSIGNMENT_ROLE)
-    post = Post(person=person, organization=organization, role=role, **fields)
+    post = Post(person=person, organization=organization, role=role, started_on=started_on, ended_on=ended_on, note=note.strip())
     _validated(post)
     post.save()
     record(Action.CREATE, post, actor=actor, after=snapshot(post))
     return post
 
 
+def require_link_reason(post: Post, reason: str) -> None:
+    """A contact-leader link (A岗 or B岗) ends only with a reason (seed 001: 一定三年不变)."""
+    if post.role in LINKING_ROLES and not reason.strip():
+        raise ServiceError(ERR_REASON_REQUIRED)
+
+
 @transaction.atomic
-def post_end(*, post: Post, actor: Any, ended_on: Any, note: str = "") -> Post:
+def post_end(*, post: Post, actor: Actor, ended_on: datetime.date, note: str = "") -> Post:
     ensure_org_in_scope(actor, post.organization)
     _require(actor, "organizations.change_post", "您没有调整任职的权限")
-    # The seed rules on contact-leader links hold on this generic path too.
-    if post.role in LINKING_ROLES and not note.strip():
-        raise ServiceError(assignment_checks.ERR_REASON_REQUIRED)
+    require_link_reason(post, note)
     before = snapshot(post)
     post.ended_on = ended_on
     if note:
         post.note = note
     _validated(post)
-    warnings = assignment_checks.early_end_warnings(post, ended_on) + assignment_checks.withdrawal_warnings(post)
+    # The support app's rules on links and work teams hold on this generic path too.
+    warnings = [w for _, found in post_ending.send(sender=Post, post=post, ended_on=ended_on) for w in found]
     post.save()
     record_change(post, before, actor=actor, note="；".join(warnings))
     return post

@@ -1,10 +1,12 @@
-from django.urls import include, path
+from django.urls import path
 
 from zhengdun.organizations import views
 
 app_name = "organizations"
 urlpatterns = [
     path("", views.tree, name="tree"),
+    path("search/", views.search, name="search"),
+    path("people/search/", views.people_search, name="people_search"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/children/", views.children, name="children"),
     path("<int:pk>/add/", views.add_child, name="add_child"),
@@ -17,6 +19,4 @@ urlpatterns = [
     path("people/<int:pk>/", views.person_detail, name="person"),
     path("people/<int:pk>/edit/", views.person_edit, name="person_edit"),
     path("posts/<int:pk>/end/", views.post_end, name="post_end"),
-    path("import/", include("zhengdun.organizations.import_urls")),
-    path("", include("zhengdun.organizations.assignment_urls")),
 ]

@@ -5,17 +5,26 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from zhengdun.audit.selectors import events_for_object
-from zhengdun.cases.selectors import case_list
 from zhengdun.core.errors import ServiceError
 from zhengdun.core.http import paginate, querystring_without_page, submit_form
 from zhengdun.core.scoping import get_object_or_404, restrict
+from zhengdun.core.widgets import SEARCH_LIMIT
 from zhengdun.organizations import selectors, services
-from zhengdun.organizations.assignment_checks import ASSIGNMENT_ROLES
-from zhengdun.organizations.choices import Domain, Level
-from zhengdun.organizations.forms import EconomyForm, EndPostForm, MoveForm, OrganizationForm, PersonForm, PostForm
+from zhengdun.organizations.choices import ASSIGNMENT_ROLES, Domain, Level
+from zhengdun.organizations.forms import (
+    EconomyForm,
+    EndPostForm,
+    MoveForm,
+    OrganizationForm,
+    PersonCreateForm,
+    PersonForm,
+    PostForm,
+    organization_label,
+    person_label,
+)
 from zhengdun.organizations.models import EconomyRecord, Organization, Person, Post
 
 
@@ -48,7 +57,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "children": selectors.org_children(request.user, org),
         "posts": selectors.posts_of(request.user, org),
         "economy": EconomyRecord.objects.filter(organization=org).order_by("-year"),
-        "cases": case_list(request.user).filter(organization=org),
+        # Cases belong to a higher layer: read through the reverse relation, scoped, without importing them.
+        "cases": restrict(org.cases.select_related("campaign"), request.user).order_by("campaign_id"),
         "events": events_for_object(request.user, org)[:20],
         "now": timezone.localdate(),
     }
@@ -150,7 +160,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def person_add(request: HttpRequest, pk: int) -> HttpResponse:
     org = get_object_or_404(Organization.objects.all(), request.user, pk=pk)
-    form = PersonForm(request.POST or None)
+    form = PersonCreateForm(request.POST or None)
     person = submit_form(
         request,
         form,
@@ -216,3 +226,27 @@ def post_end(request: HttpRequest, pk: int) -> HttpResponse:
     if ended is not None:
         return redirect("organizations:detail", post.organization_id)
     return render(request, "organizations/form.html", {"form": form, "title": f"结束任职：{post}"})
+
+
+@login_required
+@require_GET
+def search(request: HttpRequest) -> HttpResponse:
+    """htmx, for SearchSelect: <option>s of the organizations in scope matching q (at most SEARCH_LIMIT)."""
+    levels = [v for v in request.GET.getlist("level") if v in Level.values]
+    under = request.GET.get("under", "")
+    found = selectors.org_search(
+        request.user,
+        q=request.GET.get("q", "").strip(),
+        levels=levels,
+        under_id=int(under) if under.isdigit() else None,
+        limit=SEARCH_LIMIT,
+    )
+    return render(request, "core/widgets/_options.html", {"options": [(o.pk, organization_label(o)) for o in found]})
+
+
+@login_required
+@require_GET
+def people_search(request: HttpRequest) -> HttpResponse:
+    """htmx, for SearchSelect: <option>s of the people in scope matching q (at most SEARCH_LIMIT)."""
+    found = selectors.person_search(request.user, q=request.GET.get("q", "").strip(), limit=SEARCH_LIMIT)
+    return render(request, "core/widgets/_options.html", {"options": [(p.pk, person_label(p)) for p in found]})

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class IdentificationConfig(AppConfig):
+    name = "zhengdun.identification"
+    label = "identification"
+    verbose_name = "认定"

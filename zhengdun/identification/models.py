@@ -1,0 +1,1 @@
+"""Identification keeps no tables of its own: it decides on cases (cases.Case) through their workflow."""

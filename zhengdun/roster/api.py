@@ -1,0 +1,1 @@
+"""The roster import has no API yet: a file is uploaded and confirmed on its pages."""

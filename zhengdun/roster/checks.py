@@ -1,0 +1,171 @@
+"""Checking roster rows against the tree: codes, parents, scope, cycles, names.
+
+A few bulk queries whatever the number of rows: the organizations named by
+codes or parent names in the file, and their siblings bearing the same names.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from django.db.models import Q
+
+from zhengdun.core.scoping import scope_for
+from zhengdun.core.xlsx_reading import RowError
+from zhengdun.organizations.models import Organization
+from zhengdun.roster import messages as msg
+from zhengdun.roster.reader import RosterRow
+
+TOP_LEVEL = "（顶级）"
+
+
+class Checked:
+    """The rows that passed, each with its parent's code (None: top level)."""
+
+    def __init__(self, rows: list[RosterRow], actor: Any, errors: list[RowError]) -> None:
+        self.actor = actor
+        self.scope = scope_for(actor)
+        self.errors = errors
+        self.rows: list[RosterRow] = []
+        self.by_code: dict[str, RosterRow] = {}
+        self.parent_of: dict[str, str | None] = {}
+        self.db_by_code: dict[str, Organization] = {}
+        self.db_by_name: dict[str, set[str]] = defaultdict(set)
+        self.file_by_name: dict[str, set[str]] = defaultdict(set)
+        for row in rows:
+            if not row.code:
+                continue
+            if row.code in self.by_code:
+                self.fail(row, msg.ERR_CODE_REPEATED.format(code=row.code, other=self.by_code[row.code].row))
+                continue
+            self.by_code[row.code] = row
+            self.rows.append(row)
+            self.file_by_name[row.name].add(row.code)
+
+    def fail(self, row: RosterRow, message: str) -> None:
+        self.errors.append(RowError(row.row, message))
+
+    def run(self) -> Checked:
+        self._load()
+        self._resolve_parents()
+        self._find_cycles()
+        self._check_names()
+        self.errors.sort(key=lambda e: e.row)
+        return self
+
+    def _load(self) -> None:
+        refs = {r.parent for r in self.rows if r.parent}
+        found = Organization.objects.filter(Q(code__in=set(self.by_code) | refs) | Q(name__in=refs)).select_related("parent")
+        for org in found:
+            self.db_by_code[org.code] = org
+            self.db_by_name[org.name].add(org.code)
+
+    def _resolve_parents(self) -> None:
+        for row in self.rows:
+            existing = self.db_by_code.get(row.code)
+            if existing is not None and not self.scope.covers_path(existing.path):
+                self.fail(row, msg.ERR_ORG_OUT_OF_SCOPE.format(code=row.code))
+                continue
+            parent_code = self._resolve(row)
+            if parent_code is False:
+                continue
+            if existing is not None:
+                current = existing.parent.code if existing.parent else None
+                # A roster import never moves a subtree: that is a deliberate act with its own page.
+                if parent_code != current:
+                    self.fail(row, msg.ERR_MOVE.format(name=existing.name, current=existing.parent or TOP_LEVEL))
+                    continue
+            elif parent_code in self.db_by_code and not self.scope.covers_path(self.db_by_code[parent_code].path):
+                self.fail(row, msg.ERR_PARENT_OUT_OF_SCOPE.format(parent=row.parent))
+                continue
+            self.parent_of[row.code] = parent_code
+
+    def _resolve(self, row: RosterRow) -> str | None | bool:
+        """The parent's code; None for a top-level organization; False after an error."""
+        if not row.parent:
+            existing = self.db_by_code.get(row.code)
+            if (existing is not None and existing.parent is None) or (existing is None and self.actor.is_superuser):
+                return None
+            self.fail(row, msg.ERR_PARENT_REQUIRED)
+            return False
+        if row.parent in self.by_code or row.parent in self.db_by_code:
+            code = row.parent
+        else:
+            codes = self.file_by_name.get(row.parent, set()) | self.db_by_name.get(row.parent, set())
+            if not codes:
+                self.fail(row, msg.ERR_PARENT_UNKNOWN.format(parent=row.parent))
+                return False
+            if len(codes) > 1:
+                self.fail(row, msg.ERR_PARENT_AMBIGUOUS.format(parent=row.parent))
+                return False
+            (code,) = codes
+        if code == row.code:
+            self.fail(row, msg.ERR_PARENT_SELF)
+            return False
+        return code
+
+    def _find_cycles(self) -> None:
+        """Only new rows can form a cycle: an existing row keeps its current parent."""
+        new = {code for code in self.parent_of if code not in self.db_by_code}
+        done: set[str] = set()
+        for start in sorted(new):
+            chain: list[str] = []
+            code: str | None = start
+            while code in new and code not in done and code not in chain:
+                chain.append(code)
+                code = self.parent_of[code]
+            if code is not None and code in chain:
+                loop = chain[chain.index(code) :]
+                text = " → ".join([*loop, code])
+                for member in loop:
+                    self.fail(self.by_code[member], msg.ERR_CYCLE.format(chain=text))
+                    del self.parent_of[member]
+            done.update(chain)
+
+    def _check_names(self) -> None:
+        """A name is unique under its parent, counting the tree and the file."""
+        seen: dict[tuple[str | None, str], RosterRow] = {}
+        for row in self.rows:
+            if row.code not in self.parent_of or not row.name:
+                continue
+            key = (self.parent_of[row.code], row.name)
+            if key in seen:
+                other = seen[key].row
+                self.fail(row, msg.ERR_NAME_REPEATED.format(parent=self.parent_name(key[0]), name=row.name, other=other))
+            else:
+                seen[key] = row
+        if not seen:
+            return
+        siblings = Q(parent__code__in={p for p, _ in seen if p in self.db_by_code})
+        if any(p is None for p, _ in seen):
+            siblings |= Q(parent__isnull=True)
+        names = {n for _, n in seen}
+        for code, name, parent_code in Organization.objects.filter(siblings, name__in=names).values_list(
+            "code", "name", "parent__code"
+        ):
+            row = seen.get((parent_code, name))
+            if row is not None and row.code != code:
+                self.fail(row, msg.ERR_NAME_TAKEN.format(parent=self.parent_name(parent_code), name=name))
+
+    def parent_name(self, code: str | None) -> str:
+        if code is None:
+            return TOP_LEVEL
+        if code in self.by_code:
+            return self.by_code[code].name
+        return self.db_by_code[code].name
+
+    def ordered(self) -> list[RosterRow]:
+        """Existing rows first, then new ones, parents before children."""
+
+        def depth(code: str) -> int:
+            steps = 0
+            parent = self.parent_of.get(code)
+            while parent is not None and parent not in self.db_by_code:
+                steps += 1
+                parent = self.parent_of.get(parent)
+            return steps
+
+        existing = [r for r in self.rows if r.code in self.db_by_code]
+        new = sorted((r for r in self.rows if r.code not in self.db_by_code), key=lambda r: (depth(r.code), r.row))
+        return existing + new
