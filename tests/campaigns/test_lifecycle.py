@@ -146,7 +146,7 @@ def test_the_page_offers_no_step_to_a_township(world, town1, as_user, campaign):
 
 def test_the_page_creates_a_draft_and_warns_on_a_duplicate(world, county, as_user, campaign):
     client = as_user(county)
-    form = {"template_key": "county_two_year_2018", "scope_code": "C01", "start_year": 2026}
+    form = {"template_key": "county_two_year_2018", "scope": world.county_org.pk, "start_year": 2026}
     response = client.post(reverse("campaigns:create"), form)
     page = response.content.decode()
     assert response.status_code == 200 and "已有2026年按同一模板创建的整顿工作" in page and "仍然创建" in page

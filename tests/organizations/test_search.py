@@ -75,5 +75,5 @@ def test_it_chooses_the_campaign_scope_from_the_tree(world, as_user, county, tow
     response = as_user(county).post(
         reverse("campaigns:create"), {"template_key": "subdistrict_2018", "scope": 999999, "start_year": 2026}
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "请在您的管辖范围内选择组织" in response.content.decode()

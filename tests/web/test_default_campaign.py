@@ -33,9 +33,9 @@ def test_the_default_is_the_campaign_with_decisions_waiting_for_the_user(world, 
 def test_the_pages_open_on_the_campaign_with_waiting_proposals(world, county, town1, as_user):
     older, _newer = _two_campaigns(world, county, town1)
     client = as_user(county)
-    identification = client.get(reverse("cases:identification")).content.decode()
+    identification = client.get(reverse("identification:queue")).content.decode()
     assert "西关村党支部" in identification and f'href="/cases/honesty/?campaign={older.pk}"' in identification
     ledger = client.get(reverse("ledger:index")).content.decode()
     assert f'<option value="{older.pk}" selected>' in ledger
-    honesty = client.get(reverse("cases:honesty")).content.decode()
+    honesty = client.get(reverse("identification:honesty")).content.decode()
     assert f"?campaign={older.pk}&" in honesty

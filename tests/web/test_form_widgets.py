@@ -9,8 +9,9 @@ import pytest
 from django import forms
 from django.utils import translation
 
-from zhengdun.cases.forms import DynamicAddForm
 from zhengdun.core.forms import ERR_PERCENT, PercentField
+from zhengdun.identification.forms import DynamicAddForm
+from zhengdun.organizations.models import Organization
 from zhengdun.plans.forms import FourReviewForm
 
 DAY = datetime.date(2026, 12, 2)
@@ -18,7 +19,13 @@ DAY = datetime.date(2026, 12, 2)
 
 @pytest.mark.parametrize(
     ("form", "name"),
-    [(DynamicAddForm(initial={"filed_on": DAY}), "filed_on"), (FourReviewForm(initial={"reviewed_on": DAY}), "reviewed_on")],
+    [
+        (
+            DynamicAddForm(initial={"filed_on": DAY}, organizations=Organization.objects.none(), scope=Organization(pk=1)),
+            "filed_on",
+        ),
+        (FourReviewForm(initial={"reviewed_on": DAY}), "reviewed_on"),
+    ],
 )
 def test_prefilled_dates_are_iso_so_the_browser_date_input_shows_them(form, name):
     with translation.override("zh-hans"):

@@ -8,12 +8,11 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from zhengdun.core.forms import StyledForm
+from zhengdun.core.forms import DateInput, StyledForm
 from zhengdun.organizations.choices import Level
 from zhengdun.organizations.forms import OrganizationChoiceField
 from zhengdun.organizations.models import Organization
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")  # what <input type=date> reads
 ERR_PICK_VILLAGE = "请选择您管辖范围内、本次整顿工作范围内的村（社区）级党组织"
 
 
@@ -25,7 +24,7 @@ class DynamicAddForm(StyledForm, forms.Form):
         help_text="只能增补村（社区）级党组织；输入名称或编码搜索",
     )
     note = forms.CharField(label="增补理由", widget=forms.Textarea(attrs={"rows": 2}))
-    filed_on = forms.DateField(label="备案日期", widget=DATE)
+    filed_on = forms.DateField(label="备案日期", widget=DateInput())
     is_key = forms.BooleanField(label="列为重点整顿对象", required=False)
 
     def __init__(self, *args: Any, organizations: QuerySet[Organization], scope: Organization, **kwargs: Any) -> None:
