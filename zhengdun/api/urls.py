@@ -4,7 +4,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 
-from zhengdun.api import assignments, campaigns, cases, ledger, organizations, people, screening, tasks
+from zhengdun.api import assignments, campaigns, cases, ledger, organizations, people, screening
 from zhengdun.api.auth import BrowserSession, TokenAuth
 from zhengdun.core.errors import ServiceError
 
@@ -26,7 +26,7 @@ api.add_router("/", cases.router)
 api.add_router("/", ledger.router)
 api.add_router("/", assignments.router)
 api.add_router("/", screening.router)
-api.add_router("/", tasks.router)
+api.add_router("/", "zhengdun.rectification.api.router")
 api.add_router("/", "zhengdun.api.similarity.router")
 api.add_router("/", "zhengdun.api.public.router")
 api.add_router("/", "zhengdun.api.plans.router")

@@ -24,7 +24,7 @@ from zhengdun.plans.models import SECTIONS, Plan, PlanStatus, ReviewLevel, Task
 # Pages of the other plan modules (tasks, notice, document) linked from the plan
 # page when they are installed; a missing one is left out rather than breaking it.
 OTHER_PAGES = (
-    ("plans:task_board", "整改任务推进", True),
+    ("rectification:task_board", "整改任务推进", True),
     ("plans:notice", "公示与群众意见", True),
     ("plans:docx", "下载 Word 文档", False),
 )
