@@ -5,13 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.db.models import Q
 from django.utils import timezone
 
 from zhengdun.campaigns.models import Criterion
+from zhengdun.core.actors import Actor
 from zhengdun.core.forms import StyledForm
 from zhengdun.organizations.models import Organization, Person
+from zhengdun.plans.measures import ERR_OWNER_PERSON
 from zhengdun.plans.models import SECTIONS, FourReviewItem, Plan, ReviewDecision
+from zhengdun.plans.selectors import measure_owners
 
 SECTION_HELP = {
     "basic_facts": "户数、人口、党员数、集体经济收入等",
@@ -31,10 +33,17 @@ class PlanCreateForm(StyledForm, forms.Form):
     )
 
 
+class CriterionChoiceField(forms.ModelMultipleChoiceField):
+    """A criterion is recognised by its concrete sign, not by its category alone (six share one)."""
+
+    def label_from_instance(self, obj: Criterion) -> str:  # type: ignore[override]
+        return f"{obj.code} {obj.category}：{obj.item}"
+
+
 class PlanForm(StyledForm, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     title = forms.CharField(label="标题", max_length=200)
-    criteria = forms.ModelMultipleChoiceField(
+    criteria = CriterionChoiceField(
         label="对应认定标准", queryset=Criterion.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )
 
@@ -69,12 +78,11 @@ class MeasureForm(StyledForm, forms.Form):
     target_value = forms.DecimalField(label="目标值", required=False, max_digits=14, decimal_places=2)
     unit = forms.CharField(label="计量单位", required=False, max_length=20)
 
-    def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, organization: Organization, user: Actor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # People kept by the organization or holding a post on it: the likely owners.
-        self.fields["owner"].queryset = (
-            Person.objects.filter(Q(organization=organization) | Q(posts__organization=organization)).distinct().order_by("name")
-        )
+        # Exactly the people the service accepts (plans.selectors.measure_owners).
+        self.fields["owner"].queryset = measure_owners(user, organization)
+        self.fields["owner"].error_messages["invalid_choice"] = ERR_OWNER_PERSON
 
 
 class ReviewForm(StyledForm, forms.Form):
