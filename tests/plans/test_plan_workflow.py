@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from tests.api.conftest import ApiClient
-from tests.plans.plan_support import ready_plan, review, screened_and_identified, submit
+from tests.plans.plan_support import add_measure, ready_plan, review, screened_and_identified, submit
 from zhengdun.accounts.models import ApiToken
 from zhengdun.campaigns.models import Criterion
 from zhengdun.core.errors import ServiceError
@@ -182,3 +182,12 @@ def test_it_refuses_through_the_api_an_owner_the_picker_does_not_offer(plan, wor
     response = _api(town1).post(f"/plans/{plan.pk}/measures", body)
     assert response.status_code == 400
     assert response.json()["detail"] == measures.ERR_OWNER_PERSON
+
+
+def test_it_offers_the_townships_own_cadres_and_accepts_them(plan, world, town1):
+    organizer = Person.objects.create(name="钱组织委员", organization=world.town1_org)
+    Post.objects.create(person=organizer, organization=world.town1_org, role=PostRole.ORGANIZER)
+    offered = list(measure_owners(town1, world.village_e))
+    assert offered.index(world.secretary_e) < offered.index(organizer)
+    task = add_measure(plan, town1, owner_name="", owner=organizer)
+    assert (task.owner, task.owner_name) == (organizer, "钱组织委员")

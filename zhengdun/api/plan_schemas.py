@@ -8,6 +8,7 @@ from ninja import Field, Schema
 from pydantic import create_model
 
 from zhengdun.api.common import BlockedOfferOut, OfferOut, Ref, offer_out
+from zhengdun.plans import measures as measure_fields
 from zhengdun.plans.models import SECTIONS, Plan, PlanReview, PlanVersion, Task
 from zhengdun.plans.selectors import plan_offers
 
@@ -173,30 +174,37 @@ PlanPatch = create_model(
 )
 
 
-class MeasureIn(Schema):
-    # Everything optional here: the service answers what is missing, in Chinese.
-    title: str = ""
-    detail: str = ""
-    owner_name: str = ""
-    owner_id: int | None = None
-    deadline: datetime.date | None = None
-    target: str = ""
-    target_value: Decimal | None = None
-    unit: str = ""
-    order: int | None = None
+# Python types of the model fields a measure is made of (measures.FIELDS).
+_MEASURE_TYPES: dict[str, type] = {
+    "CharField": str,
+    "TextField": str,
+    "DateField": datetime.date,
+    "DecimalField": Decimal,
+    "PositiveSmallIntegerField": int,
+    "ForeignKey": int,
+}
 
 
-class MeasurePatch(Schema):
-    version: int | None = Field(None, description="该措施的版本；他人已先修改时返回 409")
-    title: str | None = None
-    detail: str | None = None
-    owner_name: str | None = None
-    owner_id: int | None = None
-    deadline: datetime.date | None = None
-    target: str | None = None
-    target_value: Decimal | None = None
-    unit: str | None = None
-    order: int | None = None
+def _measure_fields(*, text_default: str | None) -> dict[str, Any]:
+    """The measure's fields as an API body: `owner` by its id, everything optional, since the
+    service answers what is missing in Chinese. Derived from measures.FIELDS and the model."""
+    fields: dict[str, Any] = {}
+    for name in measure_fields.FIELDS:
+        field = Task._meta.get_field(name)
+        kind = _MEASURE_TYPES[field.get_internal_type()]
+        default = text_default if kind is str else None
+        key = f"{name}_id" if field.is_relation else name
+        fields[key] = (kind | None if default is None else kind, Field(default, description=str(field.verbose_name)))
+    return fields
+
+
+MeasureIn = create_model("MeasureIn", __base__=Schema, **_measure_fields(text_default=""))
+MeasurePatch = create_model(
+    "MeasurePatch",
+    __base__=Schema,
+    version=(int | None, Field(None, description="该措施的版本；他人已先修改时返回 409")),
+    **_measure_fields(text_default=None),
+)
 
 
 class VersionIn(Schema):

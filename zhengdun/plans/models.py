@@ -38,7 +38,8 @@ SECTIONS: tuple[tuple[str, str], ...] = (
 
 
 class Plan(models.Model):
-    """The working copy of a case's plan. Snapshots live in PlanVersion."""
+    """The working copy of a case's plan. Snapshots live in PlanVersion; the status
+    moves only along PLAN_WORKFLOW (plans/transitions.py)."""
 
     case = models.OneToOneField("cases.Case", verbose_name="整顿对象", on_delete=models.PROTECT, related_name="plan")
     title = models.CharField("标题", max_length=200)
@@ -224,7 +225,11 @@ class TaskStatus(models.TextChoices):
 
 
 class Task(models.Model):
-    """A measure of the plan as a task: owner, deadline, measurable target."""
+    """A measure of the plan as a task: owner, deadline, measurable target.
+
+    Edited with the plan (measures.py); worked to done in the rectification app.
+    Its status moves only along TASK_WORKFLOW (plans/transitions.py).
+    """
 
     plan = models.ForeignKey(Plan, verbose_name="方案", on_delete=models.CASCADE, related_name="tasks")
     order = models.PositiveSmallIntegerField("序号", default=0)

@@ -60,12 +60,20 @@ def plan_tasks(plan: Plan) -> QuerySet[Task]:
 
 
 def measure_owners(user: Actor, organization: Organization) -> QuerySet[Person]:
-    """The people `user` may name as owner of a measure of `organization`'s plan: within the
-    user's scope, and kept by the organization or holding a current post on it. Post holders
-    come first. The form's choices, the API's check and the service's check are this one set."""
-    holds_post = Exists(Post.objects.active().filter(organization=organization, person=OuterRef("pk")))
-    qs = restrict(Person.objects.filter(Q(organization=organization) | holds_post), user)
-    return qs.annotate(holds_post=holds_post).order_by("-holds_post", "name", "id")
+    """The people `user` may name as owner of a measure of `organization`'s plan.
+
+    Within the user's scope: the people kept by the organization or a level above it
+    (its township, its county), and those holding a current post on one of them (a
+    first secretary, a township's organizer). Post holders on the organization itself
+    come first, then the nearer levels. The form's choices, the API's check and the
+    service's check are this one set.
+    """
+    step = organization.steplen
+    levels = [organization.path[:end] for end in range(step, len(organization.path) + 1, step)]
+    posted = Exists(Post.objects.active().filter(organization__path__in=levels, person=OuterRef("pk")))
+    posted_here = Exists(Post.objects.active().filter(organization=organization, person=OuterRef("pk")))
+    qs = restrict(Person.objects.filter(Q(organization__path__in=levels) | posted), user)
+    return qs.annotate(posted_here=posted_here).order_by("-posted_here", "-organization__depth", "name", "id")
 
 
 def plan_versions(plan: Plan) -> QuerySet[PlanVersion]:

@@ -23,6 +23,7 @@ from zhengdun.rectification import selectors
 from zhengdun.rectification import services as tasks
 from zhengdun.rectification.forms import EvidenceForm, ExtensionDecisionForm, ExtensionRequestForm, TaskProgressForm
 from zhengdun.rectification.models import ExtensionStatus
+from zhengdun.rectification.rules import is_above
 from zhengdun.rectification.transitions import EXTENSION_WORKFLOW
 from zhengdun.rectification.uploads import serve
 
@@ -60,7 +61,7 @@ def _detail(request: HttpRequest, task: Task, status: int = 200, **forms: Form) 
         "can_progress": may_edit,
         "blocked": [o for o in offers if not o.allowed],
         "can_upload": approved and user.has_perm("rectification.add_evidence"),
-        "can_remove_any": tasks.is_above(user, task.plan.case.organization.path)
+        "can_remove_any": is_above(user, task.plan.case.organization.path)
         and user.has_perm("plans.change_task")
         and task.status != TaskStatus.DONE,
         "can_request": approved
