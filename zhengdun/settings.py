@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "zhengdun.support",
     "zhengdun.roster",
     "zhengdun.plans",
+    "zhengdun.rectification",
     "zhengdun.notices",
     "zhengdun.api",
 ]

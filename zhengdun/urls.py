@@ -19,6 +19,7 @@ urlpatterns = [
     path("cases/", include("zhengdun.cases.urls")),
     path("screening/", include("zhengdun.screening.urls")),
     path("plans/", include("zhengdun.plans.urls")),
+    path("plans/", include("zhengdun.rectification.urls")),
     path("plans/", include("zhengdun.notices.urls")),
     path("p/", include((notice_urls.public_urlpatterns, "public"))),
     path("audit/", include("zhengdun.audit.urls")),

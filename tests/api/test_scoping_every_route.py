@@ -9,7 +9,7 @@ import re
 from typing import Any
 
 from tests.notices.notice_support import scoping_ids as notice_scoping_ids
-from tests.plans.task_support import api_scoping_ids
+from tests.rectification.support import api_scoping_ids
 from zhengdun.api.urls import api
 from zhengdun.campaigns.services import campaign_create_from_template
 from zhengdun.cases.services import case_open

@@ -9,7 +9,7 @@ import pytest
 from docx import Document
 
 from tests.browser.conftest import login
-from tests.plans.task_support import png_bytes
+from tests.rectification.support import png_bytes
 from zhengdun.cases.states import CaseState
 from zhengdun.identification.services import case_add_dynamic
 from zhengdun.notices.models import PublicComment

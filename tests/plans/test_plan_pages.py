@@ -192,6 +192,6 @@ def test_it_lists_plans_in_a_fixed_number_of_queries(campaign, plan, as_user, to
 
 def test_it_links_the_plan_list_to_overdue_tasks_extensions_and_comments(world, as_user, county, branch1):
     page = as_user(county).get(reverse("plans:list")).content.decode()
-    for name in ("plans:overdue", "plans:extensions", "notices:comments"):
+    for name in ("rectification:overdue", "rectification:extensions", "notices:comments"):
         assert f'href="{reverse(name)}"' in page
-    assert f'href="{reverse("plans:extensions")}"' not in as_user(branch1).get(reverse("plans:list")).content.decode()
+    assert f'href="{reverse("rectification:extensions")}"' not in as_user(branch1).get(reverse("plans:list")).content.decode()

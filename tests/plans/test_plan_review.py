@@ -36,7 +36,7 @@ def test_it_freezes_a_version_on_submission(plan, town1):
     assert content["criteria"] == ["1.2", "2.4"]
     assert content["measures"][0]["target"] == "村办合作社流转土地 60 亩种植艾草，年增收 4.5 万元"
     assert content["measures"][0]["target_value"] == "4.50"
-    assert AuditEvent.objects.filter(object_type="plans.plan", action="transition").latest("id").note == "提交审核（第 1 版）"
+    assert AuditEvent.objects.filter(object_type="plans.plan", action="transition").latest("id").note == "提交审核：第 1 版"
 
 
 def test_it_lists_everything_missing_before_submission(case, town1):

@@ -13,7 +13,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.notices import notice_support
 from tests.plans import plan_support, similarity_support
-from tests.plans.task_support import web_scoping_objects
+from tests.rectification.support import web_scoping_objects
 from zhengdun.campaigns.services import campaign_create_from_template
 from zhengdun.cases.services import case_open
 from zhengdun.organizations.models import Post

@@ -18,8 +18,8 @@ PLAN_WORK = [
     "plans.add_plan",
     "plans.change_plan",
     "plans.change_task",
-    "plans.add_evidence",
-    "plans.add_extensionrequest",
+    "rectification.add_evidence",
+    "rectification.add_extensionrequest",
 ]
 
 
@@ -61,7 +61,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "plans.review_plan",
         "notices.publish_plan",
         "notices.answer_comment",
-        "plans.decide_extension",
+        "rectification.decide_extension",
         "plans.check_four_reviews",
     ]
     + PLAN_WORK,
@@ -83,7 +83,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "plans.review_plan",
         "notices.publish_plan",
         "notices.answer_comment",
-        "plans.decide_extension",
+        "rectification.decide_extension",
         # Seed 003: the sub-district's secretary does the 四必审 of its communities.
         "plans.check_four_reviews",
     ]

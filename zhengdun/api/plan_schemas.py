@@ -5,9 +5,12 @@ from decimal import Decimal
 from typing import Any
 
 from ninja import Field, Schema
+from pydantic import create_model
 
-from zhengdun.api.common import Ref
+from zhengdun.api.common import BlockedOfferOut, OfferOut, Ref, offer_out
+from zhengdun.plans import measures as measure_fields
 from zhengdun.plans.models import SECTIONS, Plan, PlanReview, PlanVersion, Task
+from zhengdun.plans.selectors import plan_offers
 
 
 class PlanOut(Schema):
@@ -113,6 +116,16 @@ class PlanDetailOut(PlanOut):
     measures: list[MeasureOut]
     versions: list[VersionOut]
     reviews: list[ReviewOut]
+    transitions: list[OfferOut] = Field(description="调用者可执行的状态变更（提交审核、乡镇审核、县级审批）")
+    blocked_transitions: list[BlockedOfferOut] = Field(description="调用者有权限但尚不能执行的状态变更及原因")
+
+    @staticmethod
+    def resolve_transitions(obj: Plan, context: dict[str, Any]) -> list[dict[str, Any]]:
+        return [offer_out(o) for o in plan_offers(context["request"].auth, obj) if o.allowed]
+
+    @staticmethod
+    def resolve_blocked_transitions(obj: Plan, context: dict[str, Any]) -> list[dict[str, Any]]:
+        return [offer_out(o) for o in plan_offers(context["request"].auth, obj) if not o.allowed]
 
     @staticmethod
     def resolve_sections(obj: Plan) -> dict[str, str]:
@@ -150,44 +163,48 @@ class PlanCreateIn(Schema):
     from_findings: bool = Field(False, description="根据排查发现生成“存在的问题”并关联认定标准")
 
 
-class PlanPatch(Schema):
-    version: int
-    title: str | None = None
-    basic_facts: str | None = None
-    problems: str | None = None
-    causes: str | None = None
-    goals: str | None = None
-    measures_text: str | None = None
-    steps: str | None = None
-    requirements: str | None = None
-    leading_group: str | None = None
-    criteria_ids: list[int] | None = Field(None, description="对应认定标准的 id；不传则不变")
+# The text sections come from the model's SECTIONS, the same list plan_update takes.
+PlanPatch = create_model(
+    "PlanPatch",
+    __base__=Schema,
+    version=(int, ...),
+    title=(str | None, None),
+    **{name: (str | None, Field(None, description=heading)) for name, heading in SECTIONS},  # type: ignore[call-overload]
+    criteria_ids=(list[int] | None, Field(None, description="对应认定标准的 id；不传则不变")),
+)
 
 
-class MeasureIn(Schema):
-    # Everything optional here: the service answers what is missing, in Chinese.
-    title: str = ""
-    detail: str = ""
-    owner_name: str = ""
-    owner_id: int | None = None
-    deadline: datetime.date | None = None
-    target: str = ""
-    target_value: Decimal | None = None
-    unit: str = ""
-    order: int | None = None
+# Python types of the model fields a measure is made of (measures.FIELDS).
+_MEASURE_TYPES: dict[str, type] = {
+    "CharField": str,
+    "TextField": str,
+    "DateField": datetime.date,
+    "DecimalField": Decimal,
+    "PositiveSmallIntegerField": int,
+    "ForeignKey": int,
+}
 
 
-class MeasurePatch(Schema):
-    version: int | None = Field(None, description="该措施的版本；他人已先修改时返回 409")
-    title: str | None = None
-    detail: str | None = None
-    owner_name: str | None = None
-    owner_id: int | None = None
-    deadline: datetime.date | None = None
-    target: str | None = None
-    target_value: Decimal | None = None
-    unit: str | None = None
-    order: int | None = None
+def _measure_fields(*, text_default: str | None) -> dict[str, Any]:
+    """The measure's fields as an API body: `owner` by its id, everything optional, since the
+    service answers what is missing in Chinese. Derived from measures.FIELDS and the model."""
+    fields: dict[str, Any] = {}
+    for name in measure_fields.FIELDS:
+        field = Task._meta.get_field(name)
+        kind = _MEASURE_TYPES[field.get_internal_type()]
+        default = text_default if kind is str else None
+        key = f"{name}_id" if field.is_relation else name
+        fields[key] = (kind | None if default is None else kind, Field(default, description=str(field.verbose_name)))
+    return fields
+
+
+MeasureIn = create_model("MeasureIn", __base__=Schema, **_measure_fields(text_default=""))
+MeasurePatch = create_model(
+    "MeasurePatch",
+    __base__=Schema,
+    version=(int | None, Field(None, description="该措施的版本；他人已先修改时返回 409")),
+    **_measure_fields(text_default=None),
+)
 
 
 class VersionIn(Schema):

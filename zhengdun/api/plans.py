@@ -26,7 +26,7 @@ from zhengdun.api.plan_schemas import (
     VersionIn,
 )
 from zhengdun.core.errors import ServiceError
-from zhengdun.core.scoping import get_object_or_404, restrict
+from zhengdun.core.scoping import get_object_or_404
 from zhengdun.organizations.models import Person
 from zhengdun.plans import four_reviews, measures, selectors, services
 from zhengdun.plans.diff import diff_contents
@@ -42,10 +42,10 @@ def _plan(request: HttpRequest, plan_id: int) -> Plan:
     return selectors.plan_with_details(caller(request), plan_id)
 
 
-def _owner(request: HttpRequest, owner_id: int | None) -> Person | None:
+def _owner(request: HttpRequest, plan: Plan, owner_id: int | None) -> Person | None:
     if owner_id is None:
         return None
-    owner = restrict(Person.objects.filter(pk=owner_id), caller(request)).first()
+    owner = selectors.measure_owners(caller(request), plan.case.organization).filter(pk=owner_id).first()
     if owner is None:
         raise ServiceError(measures.ERR_OWNER_PERSON)
     return owner
@@ -80,7 +80,9 @@ def plan_update(request: HttpRequest, plan_id: int, payload: PlanPatch) -> Any:
 def measure_add(request: HttpRequest, plan_id: int, payload: MeasureIn) -> Any:
     plan = _plan(request, plan_id)
     data = payload.dict(exclude={"owner_id"})
-    task = measures.measure_save(plan=plan, actor=caller(request), task_id=None, owner=_owner(request, payload.owner_id), **data)
+    task = measures.measure_save(
+        plan=plan, actor=caller(request), task_id=None, owner=_owner(request, plan, payload.owner_id), **data
+    )
     return Status(201, task)
 
 
@@ -92,7 +94,7 @@ def measure_update(request: HttpRequest, plan_id: int, task_id: int, payload: Me
         raise Http404("不存在或无权访问")
     given = payload.dict(exclude_unset=True, exclude={"version", "owner_id"})
     data = {f: getattr(task, f) for f in measures.FIELDS if f != "owner"} | given
-    owner = _owner(request, payload.owner_id) if "owner_id" in payload.model_fields_set else task.owner
+    owner = _owner(request, plan, payload.owner_id) if "owner_id" in payload.model_fields_set else task.owner
     saved = measures.measure_save(
         plan=plan, actor=caller(request), task_id=task.pk, expected_version=payload.version, owner=owner, **data
     )

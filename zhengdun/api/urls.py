@@ -5,7 +5,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 from ninja.renderers import JSONRenderer
 
-from zhengdun.api import ledger, tasks
+from zhengdun.api import ledger
 from zhengdun.api.auth import BrowserSession, TokenAuth
 from zhengdun.campaigns.api import router as campaigns_router
 from zhengdun.core.errors import ServiceError
@@ -37,7 +37,7 @@ api.add_router("/", "zhengdun.identification.api.router")
 api.add_router("/", ledger.router)
 api.add_router("/", "zhengdun.support.api.router")
 api.add_router("/", screening_router)
-api.add_router("/", tasks.router)
+api.add_router("/", "zhengdun.rectification.api.router")
 api.add_router("/", "zhengdun.api.similarity.router")
 api.add_router("/", "zhengdun.notices.api.router")
 api.add_router("/", "zhengdun.api.plans.router")

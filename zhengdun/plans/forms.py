@@ -5,13 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.db.models import Q
+from django.forms.models import fields_for_model
 from django.utils import timezone
 
 from zhengdun.campaigns.models import Criterion
+from zhengdun.core.actors import Actor
 from zhengdun.core.forms import DateInput, StyledForm
-from zhengdun.organizations.models import Organization, Person
-from zhengdun.plans.models import SECTIONS, FourReviewItem, Plan, ReviewDecision
+from zhengdun.organizations.models import Organization
+from zhengdun.plans.measures import ERR_OWNER_PERSON, FIELDS
+from zhengdun.plans.models import SECTIONS, FourReviewItem, Plan, ReviewDecision, Task
+from zhengdun.plans.selectors import measure_owners
 
 SECTION_HELP = {
     "basic_facts": "户数、人口、党员数、集体经济收入等",
@@ -31,10 +34,17 @@ class PlanCreateForm(StyledForm, forms.Form):
     )
 
 
+class CriterionChoiceField(forms.ModelMultipleChoiceField):
+    """A criterion is recognised by its concrete sign, not by its category alone (six share one)."""
+
+    def label_from_instance(self, obj: Criterion) -> str:  # type: ignore[override]
+        return f"{obj.code} {obj.category}：{obj.item}"
+
+
 class PlanForm(StyledForm, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     title = forms.CharField(label="标题", max_length=200)
-    criteria = forms.ModelMultipleChoiceField(
+    criteria = CriterionChoiceField(
         label="对应认定标准", queryset=Criterion.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )
 
@@ -55,26 +65,26 @@ class PlanForm(StyledForm, forms.Form):
         return data
 
 
-class MeasureForm(StyledForm, forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    order = forms.IntegerField(label="序号", required=False, min_value=0, max_value=999)
-    title = forms.CharField(label="整改措施", required=False, max_length=300)
-    detail = forms.CharField(label="具体内容", required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    owner_name = forms.CharField(label="责任人", required=False, max_length=50)
-    owner = forms.ModelChoiceField(label="责任人（人员库）", queryset=Person.objects.none(), required=False)
-    deadline = forms.DateField(label="完成时限", required=False, widget=DateInput())
-    target = forms.CharField(
-        label="可衡量的目标", required=False, max_length=200, help_text="如：流转土地 60 亩种植艾草，年增收 4.5 万元"
-    )
-    target_value = forms.DecimalField(label="目标值", required=False, max_digits=14, decimal_places=2)
-    unit = forms.CharField(label="计量单位", required=False, max_length=20)
+# The measure's fields as the model and measures.FIELDS define them; every one optional here
+# so that the service, not the form, says in Chinese what is missing.
+_MEASURE_FIELDS = fields_for_model(
+    Task,
+    fields=FIELDS,
+    widgets={"detail": forms.Textarea(attrs={"rows": 3}), "deadline": DateInput()},
+)
+for _field in _MEASURE_FIELDS.values():
+    _field.required = False
 
-    def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
+
+class MeasureForm(StyledForm, type("MeasureFields", (forms.Form,), dict(_MEASURE_FIELDS))):  # type: ignore[misc]
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, organization: Organization, user: Actor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # People kept by the organization or holding a post on it: the likely owners.
-        self.fields["owner"].queryset = (
-            Person.objects.filter(Q(organization=organization) | Q(posts__organization=organization)).distinct().order_by("name")
-        )
+        # Exactly the people the service accepts (plans.selectors.measure_owners).
+        self.fields["owner"].queryset = measure_owners(user, organization)
+        self.fields["owner"].error_messages["invalid_choice"] = ERR_OWNER_PERSON
+        self.order_fields(["version", *FIELDS])
 
 
 class ReviewForm(StyledForm, forms.Form):

@@ -16,10 +16,13 @@ from django.utils import timezone
 
 from zhengdun.audit.models import Action
 from zhengdun.audit.services import record, snapshot
+from zhengdun.core.actors import Actor
 from zhengdun.core.errors import ConflictError, NotPermitted, ServiceError
-from zhengdun.core.scoping import ensure_org_in_scope, restrict
+from zhengdun.core.scoping import ensure_org_in_scope
 from zhengdun.organizations.models import Person
 from zhengdun.plans.models import Plan, PlanStatus, Task, TaskStatus
+from zhengdun.plans.selectors import measure_owners
+from zhengdun.plans.transitions import TASK_WORKFLOW
 
 ERR_NO_CHANGE = "您没有修改整顿方案的权限"
 ERR_LOCKED = "方案当前状态为“{status}”，不能修改整改措施"
@@ -46,7 +49,7 @@ MEASURABLE = re.compile(r"[0-9０-９]|[一二两三四五六七八九十百千�
 FIELDS = ["order", "title", "detail", "owner_name", "owner", "deadline", "target", "target_value", "unit"]
 
 
-def _check_plan(plan: Plan, actor: Any) -> Plan:
+def _check_plan(plan: Plan, actor: Actor) -> Plan:
     ensure_org_in_scope(actor, plan.case.organization)
     if not actor.has_perm("plans.change_plan"):
         raise NotPermitted(ERR_NO_CHANGE)
@@ -87,7 +90,7 @@ def _deadline(value: Any, plan: Plan, unchanged: datetime.date | None) -> dateti
     return value
 
 
-def _clean(plan: Plan, actor: Any, data: dict[str, Any], unchanged: datetime.date | None) -> dict[str, Any]:
+def _clean(plan: Plan, actor: Actor, data: dict[str, Any], unchanged: datetime.date | None) -> dict[str, Any]:
     title = (data.get("title") or "").strip()
     owner = data.get("owner")
     owner_name = (data.get("owner_name") or "").strip() or (owner.name if owner is not None else "")
@@ -101,7 +104,7 @@ def _clean(plan: Plan, actor: Any, data: dict[str, Any], unchanged: datetime.dat
         raise ServiceError(ERR_OWNER)
     if len(owner_name) > 50:
         raise ServiceError(ERR_OWNER_LONG)
-    if owner is not None and not restrict(Person.objects.filter(pk=owner.pk), actor).exists():
+    if owner is not None and not measure_owners(actor, plan.case.organization).filter(pk=owner.pk).exists():
         raise ServiceError(ERR_OWNER_PERSON)
     deadline = _deadline(data.get("deadline"), plan, unchanged)
     if not target:
@@ -128,7 +131,7 @@ def _clean(plan: Plan, actor: Any, data: dict[str, Any], unchanged: datetime.dat
 def measure_save(
     *,
     plan: Plan,
-    actor: Any,
+    actor: Actor,
     task_id: int | None,
     title: str,
     owner_name: str,
@@ -153,6 +156,7 @@ def measure_save(
                 order = (Task.objects.filter(plan=current).aggregate(n=Max("order"))["n"] or 0) + 1
             task = Task.objects.create(plan=current, order=order, **fields)
             record(Action.CREATE, task, actor=actor, after=snapshot(task, FIELDS), note=f"添加整改措施：{current}")
+            TASK_WORKFLOW.record_creation(task, actor=actor, note="添加整改措施")
             return task
         task = Task.objects.select_for_update().filter(plan=current, pk=task_id).first()
         if task is None:
@@ -183,7 +187,7 @@ def measure_save(
     return task
 
 
-def measure_delete(*, plan: Plan, actor: Any, task_id: int) -> None:
+def measure_delete(*, plan: Plan, actor: Actor, task_id: int) -> None:
     with transaction.atomic():
         current = _check_plan(plan, actor)
         task = Task.objects.select_for_update().filter(plan=current, pk=task_id).first()

@@ -1,13 +1,13 @@
-"""One plan per organization (一村一策): its text, versions, reviews, tasks with
-evidence and extension requests. The public notice lives in the notices app."""
+"""One plan per organization (一村一策): its text, versions, reviews and its measures
+(tasks, worked to done in the rectification app). The public notice lives in the notices app."""
 
 from __future__ import annotations
-
-import secrets
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+
+from zhengdun.core.models import TransitionEvent
 
 
 class PlanStatus(models.TextChoices):
@@ -32,7 +32,8 @@ SECTIONS: tuple[tuple[str, str], ...] = (
 
 
 class Plan(models.Model):
-    """The working copy of a case's plan. Snapshots live in PlanVersion."""
+    """The working copy of a case's plan. Snapshots live in PlanVersion; the status
+    moves only along PLAN_WORKFLOW (plans/transitions.py)."""
 
     case = models.OneToOneField("cases.Case", verbose_name="整顿对象", on_delete=models.PROTECT, related_name="plan")
     title = models.CharField("标题", max_length=200)
@@ -71,12 +72,28 @@ class Plan(models.Model):
         ordering = ["case__organization__path"]
         permissions = [
             ("review_plan", "乡镇（街道）审核整顿方案"),
-            ("decide_extension", "审批延期申请"),
             ("check_four_reviews", "登记“四必审”"),
         ]
 
     def __str__(self) -> str:
         return self.title
+
+
+class PlanEvent(TransitionEvent):
+    """One row per status change of a plan (plans/transitions.py)."""
+
+    plan = models.ForeignKey(Plan, verbose_name="方案", on_delete=models.CASCADE, related_name="events")
+    from_state = models.CharField("原状态", max_length=20, choices=PlanStatus.choices, blank=True)
+    to_state = models.CharField("新状态", max_length=20, choices=PlanStatus.choices)
+
+    scope_path = "plan__case__organization__path"
+
+    class Meta(TransitionEvent.Meta):
+        verbose_name = "方案状态记录"
+        verbose_name_plural = "方案状态记录"
+
+    def __str__(self) -> str:
+        return f"{self.plan_id}: {self.from_state} → {self.to_state}"
 
 
 class PlanVersion(models.Model):
@@ -188,7 +205,11 @@ class TaskStatus(models.TextChoices):
 
 
 class Task(models.Model):
-    """A measure of the plan as a task: owner, deadline, measurable target."""
+    """A measure of the plan as a task: owner, deadline, measurable target.
+
+    Edited with the plan (measures.py); worked to done in the rectification app.
+    Its status moves only along TASK_WORKFLOW (plans/transitions.py).
+    """
 
     plan = models.ForeignKey(Plan, verbose_name="方案", on_delete=models.CASCADE, related_name="tasks")
     order = models.PositiveSmallIntegerField("序号", default=0)
@@ -226,68 +247,21 @@ class Task(models.Model):
         return self.title
 
 
-def _evidence_path(instance: Evidence, filename: str) -> str:
-    # Stored names are random: the original name is kept in the row, never trusted on disk.
-    return f"evidence/{instance.task.plan_id}/{secrets.token_hex(16)}"
+class TaskEvent(TransitionEvent):
+    """One row per status change of a task (plans/transitions.py)."""
 
-
-class Evidence(models.Model):
-    task = models.ForeignKey(Task, verbose_name="整改任务", on_delete=models.CASCADE, related_name="evidence")
-    file = models.FileField("文件", upload_to=_evidence_path, max_length=200)
-    original_name = models.CharField("文件名", max_length=200)
-    content_type = models.CharField("文件类型", max_length=100)
-    size = models.PositiveIntegerField("大小（字节）")
-    sha256 = models.CharField(max_length=64)
-    note = models.CharField("说明", max_length=200, blank=True)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="上传人", null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+    task = models.ForeignKey(Task, verbose_name="整改任务", on_delete=models.CASCADE, related_name="events")
+    from_state = models.CharField("原状态", max_length=16, choices=TaskStatus.choices, blank=True)
+    to_state = models.CharField("新状态", max_length=16, choices=TaskStatus.choices)
 
     scope_path = "task__plan__case__organization__path"
 
-    class Meta:
-        verbose_name = "佐证材料"
-        verbose_name_plural = "佐证材料"
-        ordering = ["task_id", "uploaded_at"]
+    class Meta(TransitionEvent.Meta):
+        verbose_name = "任务状态记录"
+        verbose_name_plural = "任务状态记录"
 
     def __str__(self) -> str:
-        return self.original_name
-
-
-class ExtensionStatus(models.TextChoices):
-    PENDING = "pending", "待审批"
-    APPROVED = "approved", "已同意"
-    REFUSED = "refused", "未同意"
-
-
-class ExtensionRequest(models.Model):
-    """延期申请: decided by the level above the one that asked."""
-
-    task = models.ForeignKey(Task, verbose_name="整改任务", on_delete=models.CASCADE, related_name="extensions")
-    old_deadline = models.DateField("原完成时限")
-    new_deadline = models.DateField("申请延至")
-    reason = models.TextField("延期理由")
-    status = models.CharField("状态", max_length=16, choices=ExtensionStatus.choices, default=ExtensionStatus.PENDING)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="申请人", null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    requested_at = models.DateTimeField("申请时间", auto_now_add=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="审批人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    decided_at = models.DateTimeField("审批时间", null=True, blank=True)
-    decision_note = models.TextField("审批意见", blank=True)
-
-    scope_path = "task__plan__case__organization__path"
-
-    class Meta:
-        verbose_name = "延期申请"
-        verbose_name_plural = "延期申请"
-        ordering = ["-requested_at"]
-
-    def __str__(self) -> str:
-        return f"{self.task} → {self.new_deadline}"
+        return f"{self.task_id}: {self.from_state} → {self.to_state}"
 
 
 class PlanShingles(models.Model):

@@ -5,12 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from zhengdun.cases.models import Case
+from zhengdun.core.actors import Actor
 from zhengdun.core.scoping import get_object_or_404, restrict
+from zhengdun.core.workflow import Offer
+from zhengdun.organizations.models import Organization, Person, Post
 from zhengdun.plans.models import (
     SECTIONS,
     FourReview,
@@ -19,8 +22,13 @@ from zhengdun.plans.models import (
     PlanReview,
     PlanSeen,
     PlanVersion,
+    ReviewLevel,
     Task,
 )
+from zhengdun.plans.transitions import PLAN_WORKFLOW, REVIEW_PAGE_OF
+
+# Taken by saving an edit of an approved plan (plan_update), never offered as a button of its own.
+NOT_OFFERED = ("reopen",)
 
 PLAN_RELATED = ("case", "case__organization", "case__organization__parent", "case__campaign", "approved_version")
 
@@ -51,6 +59,23 @@ def plan_tasks(plan: Plan) -> QuerySet[Task]:
     return Task.objects.filter(plan=plan).select_related("owner").order_by("order", "id")
 
 
+def measure_owners(user: Actor, organization: Organization) -> QuerySet[Person]:
+    """The people `user` may name as owner of a measure of `organization`'s plan.
+
+    Within the user's scope: the people kept by the organization or a level above it
+    (its township, its county), and those holding a current post on one of them (a
+    first secretary, a township's organizer). Post holders on the organization itself
+    come first, then the nearer levels. The form's choices, the API's check and the
+    service's check are this one set.
+    """
+    step = organization.steplen
+    levels = [organization.path[:end] for end in range(step, len(organization.path) + 1, step)]
+    posted = Exists(Post.objects.active().filter(organization__path__in=levels, person=OuterRef("pk")))
+    posted_here = Exists(Post.objects.active().filter(organization=organization, person=OuterRef("pk")))
+    qs = restrict(Person.objects.filter(Q(organization__path__in=levels) | posted), user)
+    return qs.annotate(posted_here=posted_here).order_by("-posted_here", "-organization__depth", "name", "id")
+
+
 def plan_versions(plan: Plan) -> QuerySet[PlanVersion]:
     return PlanVersion.objects.filter(plan=plan).select_related("created_by").order_by("number")
 
@@ -76,6 +101,21 @@ def plan_with_details(user: Any, pk: int) -> Plan:
         Prefetch("reviews", queryset=PlanReview.objects.select_related("reviewer", "version").order_by("at", "id")),
     )
     return get_object_or_404(qs, user, pk=pk)
+
+
+def plan_offers(user: Actor, plan: Plan) -> list[Offer]:
+    """The steps of the plan's table the user may take now (or sees blocked), for page and API alike."""
+    return [o for o in PLAN_WORKFLOW.offers(plan, user) if o.action not in NOT_OFFERED]
+
+
+def review_links(offers: list[Offer]) -> list[dict[str, str]]:
+    """One review page per level among the offers ("乡镇（街道）审核（通过/退回）"), in table order."""
+    levels: list[str] = []
+    for offer in offers:
+        level = REVIEW_PAGE_OF.get(offer.action)
+        if offer.allowed and level and level not in levels:
+            levels.append(level)
+    return [{"level": level, "label": f"{ReviewLevel(level).label}（通过/退回）"} for level in levels]
 
 
 def latest_version(plan: Plan) -> PlanVersion | None:

@@ -2,7 +2,8 @@
 
 Measures (the plan's task rows) are in measures.py, the 四必审 in
 four_reviews.py. Every write here is atomic and audited; a stale `version`
-is refused rather than written over.
+is refused rather than written over. The status moves only along the plan's
+table (plans/transitions.py).
 """
 
 from __future__ import annotations
@@ -18,13 +19,14 @@ from zhengdun.audit.models import Action
 from zhengdun.audit.services import record, snapshot
 from zhengdun.campaigns.models import Criterion
 from zhengdun.cases.models import Case
-from zhengdun.cases.services import case_transition
 from zhengdun.cases.states import CaseState
+from zhengdun.core.actors import Actor
 from zhengdun.core.errors import ConflictError, NotPermitted, ServiceError
 from zhengdun.core.scoping import ensure_org_in_scope
 from zhengdun.plans import drafting
 from zhengdun.plans.models import Plan, PlanReview, PlanSeen, PlanStatus, PlanVersion, ReviewDecision, ReviewLevel, Task
 from zhengdun.plans.selectors import plan_content
+from zhengdun.plans.transitions import PLAN_WORKFLOW, REVIEW_ACTIONS
 
 ERR_NO_ADD = "您没有制定整顿方案的权限"
 ERR_NO_CHANGE = "您没有修改整顿方案的权限"
@@ -57,7 +59,6 @@ EDITABLE = (PlanStatus.DRAFT, PlanStatus.RETURNED, PlanStatus.APPROVED)
 SUBMITTABLE = (PlanStatus.DRAFT, PlanStatus.RETURNED)
 REVIEW_PERMISSION = {ReviewLevel.TOWNSHIP: "plans.review_plan", ReviewLevel.COUNTY: "cases.approve_plan"}
 REVIEW_FROM = {ReviewLevel.TOWNSHIP: PlanStatus.SUBMITTED, ReviewLevel.COUNTY: PlanStatus.TOWNSHIP_REVIEWED}
-REVIEW_PASSES_TO = {ReviewLevel.TOWNSHIP: PlanStatus.TOWNSHIP_REVIEWED, ReviewLevel.COUNTY: PlanStatus.APPROVED}
 # The public link token is not part of the trail: reading the trail must not publish the plan.
 AUDITED = [f.name for f in Plan._meta.concrete_fields if f.name not in {"public_token", "updated_at"}]
 
@@ -73,7 +74,7 @@ def _changed(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, A
     return {k: before.get(k) for k in keys}, {k: after[k] for k in keys}
 
 
-def _require(actor: Any, permission: str, message: str) -> None:
+def _require(actor: Actor, permission: str, message: str) -> None:
     if not actor.has_perm(permission):
         raise NotPermitted(message)
 
@@ -84,7 +85,7 @@ def _clean_text(value: str) -> str:
 
 
 @transaction.atomic
-def plan_create(*, case: Case, actor: Any, from_findings: bool = False) -> Plan:
+def plan_create(*, case: Case, actor: Actor, from_findings: bool = False) -> Plan:
     """Start the plan of a listed organization, blank or from its screening findings.
 
     Either way the facts the system already holds are filled in: households,
@@ -125,6 +126,7 @@ def plan_create(*, case: Case, actor: Any, from_findings: bool = False) -> Plan:
         plan.criteria.set([f.criterion for f in findings])
     note = "据排查发现起草整顿方案" if from_findings else "起草整顿方案"
     record(Action.CREATE, plan, actor=actor, after=_snap(plan), note=note)
+    PLAN_WORKFLOW.record_creation(plan, actor=actor, note=note)
     return plan
 
 
@@ -139,7 +141,7 @@ def _criteria_for(plan: Plan, criteria_ids: list[int]) -> list[Criterion]:
 def plan_update(
     *,
     plan: Plan,
-    actor: Any,
+    actor: Actor,
     expected_version: int,
     title: str | None = None,
     basic_facts: str | None = None,
@@ -184,10 +186,12 @@ def plan_update(
             raise ConflictError(ERR_STALE)
         if current.status not in EDITABLE:
             raise ServiceError(ERR_NOT_EDITABLE.format(status=current.get_status_display()))
-        before = _snap(current)
         reopened = current.status == PlanStatus.APPROVED
         if reopened:
-            updates["status"] = PlanStatus.DRAFT
+            # The status goes back to draft along the table (its event and audit); the text follows.
+            PLAN_WORKFLOW.run(current, action="reopen", actor=actor, scope_path=current.case.organization.path)
+            expected_version = current.version
+        before = _snap(current)
         # The version in the WHERE clause is the guard on every database.
         changed = Plan.objects.filter(pk=current.pk, version=expected_version).update(
             **updates, version=F("version") + 1, updated_at=timezone.now()
@@ -227,12 +231,12 @@ def _check_similarity(plan: Plan) -> None:
     Plan.objects.filter(pk=plan.pk).update(similarity=plan.similarity)
 
 
-def _next_version(plan: Plan, actor: Any, reason: str) -> PlanVersion:
+def _next_version(plan: Plan, actor: Actor, reason: str) -> PlanVersion:
     number = (PlanVersion.objects.filter(plan=plan).aggregate(n=Max("number"))["n"] or 0) + 1
     return PlanVersion.objects.create(plan=plan, number=number, content=plan_content(plan), reason=reason, created_by=actor)
 
 
-def plan_submit(*, plan: Plan, actor: Any, expected_version: int) -> Plan:
+def plan_submit(*, plan: Plan, actor: Actor, expected_version: int) -> Plan:
     """Freeze the plan as a new version and send it to the township for review."""
     ensure_org_in_scope(actor, plan.case.organization)
     _require(actor, "plans.change_plan", ERR_NO_CHANGE)
@@ -245,17 +249,18 @@ def plan_submit(*, plan: Plan, actor: Any, expected_version: int) -> Plan:
         missing = _missing_for_submit(current)
         if missing:
             raise ServiceError(f"{ERR_SUBMIT_INCOMPLETE}：{'；'.join(missing)}", errors=missing)
-        before = _snap(current)
-        changed = Plan.objects.filter(pk=current.pk, version=expected_version, status=current.status).update(
-            status=PlanStatus.SUBMITTED, version=F("version") + 1, updated_at=timezone.now()
+        number = (PlanVersion.objects.filter(plan=current).aggregate(n=Max("number"))["n"] or 0) + 1
+        PLAN_WORKFLOW.run(
+            current,
+            action="submit",
+            actor=actor,
+            scope_path=current.case.organization.path,
+            note=f"第 {number} 版",
+            expected_version=expected_version,
+            event_data={"version_number": number},
         )
-        if changed != 1:
-            raise ConflictError(ERR_STALE)
-        current.refresh_from_db()
-        version = _next_version(current, actor, "提交审核")
+        _next_version(current, actor, "提交审核")
         _check_similarity(current)
-        old, new = _changed(before, _snap(current))
-        record(Action.TRANSITION, current, actor=actor, before=old, after=new, note=f"提交审核（第 {version.number} 版）")
     plan.refresh_from_db()
     return plan
 
@@ -263,7 +268,7 @@ def plan_submit(*, plan: Plan, actor: Any, expected_version: int) -> Plan:
 def plan_review(
     *,
     plan: Plan,
-    actor: Any,
+    actor: Actor,
     level: str,
     decision: str,
     comments: str = "",
@@ -271,9 +276,9 @@ def plan_review(
 ) -> PlanReview:
     """One review of the submitted version: the township's, then the county's.
 
-    The county's approval also moves an identified case to "plan approved"
-    through the case transition table, in the same transaction, so the case's
-    events and audit trail stay the single path for its state.
+    The review points at the version it read. The county's approval also moves
+    an identified case to "plan approved" (an effect of the plan's table, in the
+    same transaction, through the case's own table).
     """
     if level not in ReviewLevel.values:
         raise ServiceError(ERR_LEVEL)
@@ -294,32 +299,25 @@ def plan_review(
         reviewed = PlanVersion.objects.filter(plan=current).order_by("-number").first()
         if reviewed is None:  # A submitted plan always has a version; guard the invariant anyway.
             raise ServiceError(ERR_REVIEW_STATE.format(status=current.get_status_display(), level=level.label))
-        passed = decision == ReviewDecision.PASS
-        updates: dict[str, Any] = {"status": REVIEW_PASSES_TO[level] if passed else PlanStatus.RETURNED}
-        if passed and level == ReviewLevel.COUNTY:
-            updates["approved_version"] = reviewed
-        before = _snap(current)
-        changed = Plan.objects.filter(pk=current.pk, version=current.version, status=current.status).update(
-            **updates, version=F("version") + 1, updated_at=timezone.now()
+        approves = decision == ReviewDecision.PASS and level == ReviewLevel.COUNTY
+        PLAN_WORKFLOW.run(
+            current,
+            action=REVIEW_ACTIONS[(level, decision)],
+            actor=actor,
+            scope_path=current.case.organization.path,
+            note=f"第 {reviewed.number} 版；{comments}".rstrip("；"),
+            expected_version=current.version,
+            updates={"approved_version": reviewed} if approves else None,
+            event_data={"version_number": reviewed.number},
         )
-        if changed != 1:
-            raise ConflictError(ERR_REVIEW_STALE)
         review = PlanReview.objects.create(
             plan=current, version=reviewed, level=level, decision=decision, comments=comments, reviewer=actor
         )
-        current.refresh_from_db()
-        verdict = f"{level.label}{ReviewDecision(decision).label}（第 {reviewed.number} 版）"
-        old, new = _changed(before, _snap(current))
-        record(Action.TRANSITION, current, actor=actor, before=old, after=new, note=f"{verdict}：{comments}".rstrip("："))
-        if updates["status"] == PlanStatus.APPROVED and current.case.state == CaseState.IDENTIFIED:
-            case_transition(
-                case=current.case, action="approve_plan", actor=actor, note=f"整顿方案第 {reviewed.number} 版经县级审批通过"
-            )
     plan.refresh_from_db()
     return review
 
 
-def plan_mark_seen(*, plan: Plan, user: Any, version_number: int) -> None:
+def plan_mark_seen(*, plan: Plan, user: Actor, version_number: int) -> None:
     """Remember the version a reviewer last looked at.
 
     A read marker, not a change to the plan: it is not audited, or every page

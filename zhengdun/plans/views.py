@@ -22,12 +22,12 @@ from zhengdun.plans import drafting, four_reviews, measures, selectors, services
 from zhengdun.plans.diff import as_sections, diff_contents
 from zhengdun.plans.documents import docx_filename, plan_docx
 from zhengdun.plans.forms import FourReviewForm, MeasureForm, PlanCreateForm, PlanForm, ReviewForm
-from zhengdun.plans.models import SECTIONS, Plan, PlanStatus, PlanVersion, ReviewLevel, Task
+from zhengdun.plans.models import SECTIONS, Plan, PlanReview, PlanStatus, PlanVersion, ReviewDecision, ReviewLevel, Task
 
 # Pages of the other plan modules (tasks, notice, document) linked from the plan
 # page when they are installed; a missing one is left out rather than breaking it.
 OTHER_PAGES = (
-    ("plans:task_board", "整改任务推进", True),
+    ("rectification:task_board", "整改任务推进", True),
     ("notices:notice", "公示与群众意见", True),
     ("plans:docx", "下载 Word 文档", False),
 )
@@ -125,6 +125,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     tasks, versions, reviews = list(plan.tasks.all()), list(plan.versions.all()), list(plan.reviews.all())
     user = request.user
     can_change = user.has_perm("plans.change_plan")
+    offers = selectors.plan_offers(user, plan)
     context = {
         "plan": plan,
         "case": plan.case,
@@ -134,9 +135,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "criteria": list(plan.criteria.all()),
         "sections": [(heading, getattr(plan, name)) for name, heading in SECTIONS],
         "can_edit": can_change and plan.status in services.EDITABLE,
-        "can_submit": can_change and plan.status in services.SUBMITTABLE,
-        "can_review_township": user.has_perm("plans.review_plan") and plan.status == PlanStatus.SUBMITTED,
-        "can_review_county": user.has_perm("cases.approve_plan") and plan.status == PlanStatus.TOWNSHIP_REVIEWED,
+        "can_submit": any(o.action == "submit" and o.allowed for o in offers),
+        "review_links": selectors.review_links(offers),
+        "blocked": [o for o in offers if not o.allowed],
         "checklist": selectors.four_review_checklist(user, plan.case),
         "four_form": FourReviewForm() if user.has_perm("plans.check_four_reviews") else None,
         "year": timezone.localdate().year,
@@ -182,7 +183,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         "plan": plan,
         "form": form,
         "tasks": list(selectors.plan_tasks(plan)),
-        "measure_form": MeasureForm(organization=plan.case.organization),
+        "measure_form": MeasureForm(organization=plan.case.organization, user=request.user),
         "measures_open": plan.status in measures.EDITABLE,
     }
     return render(request, "plans/plan_edit.html", context, status=status)
@@ -199,7 +200,7 @@ def measure_edit(request: HttpRequest, pk: int, task_id: int | None = None) -> H
             raise Http404("不存在或无权访问")
     _need(request, "plans.change_plan", services.ERR_NO_CHANGE)
     initial = ({f: getattr(task, f) for f in measures.FIELDS} | {"version": task.version}) if task else {}
-    form = MeasureForm(request.POST or None, organization=plan.case.organization, initial=initial)
+    form = MeasureForm(request.POST or None, organization=plan.case.organization, user=request.user, initial=initial)
     saved = submit_form(
         request,
         form,
@@ -265,12 +266,20 @@ def review(request: HttpRequest, pk: int, level: str) -> HttpResponse:
             comments=data["comments"],
             expected_version=data["version"],
         ),
-        success=f"已完成{ReviewLevel(level).label}",
+        success=review_message,
     )
     if reviewed is not None:
         return redirect("plans:detail", plan.pk)
     context = {"plan": plan, "form": form, "level": ReviewLevel(level)}
     return render(request, "plans/plan_review.html", context, status=400 if form.errors else 200)
+
+
+def review_message(review: PlanReview) -> str:
+    """What the reviewer is told: a return is never reported as a completed approval."""
+    level = ReviewLevel(review.level)
+    if review.decision == ReviewDecision.PASS:
+        return f"{level.label}通过（第 {review.version.number} 版）"
+    return f"已退回修改（{level.label}，第 {review.version.number} 版）"
 
 
 @login_required

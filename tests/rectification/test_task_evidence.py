@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from tests.plans.task_support import (
+from tests.rectification.support import (
     EXE,
     HTML,
     PDF,
@@ -20,9 +20,10 @@ from tests.plans.task_support import (
 )
 from zhengdun.audit.models import AuditEvent
 from zhengdun.core.errors import NotPermitted, ServiceError
-from zhengdun.plans import tasks
-from zhengdun.plans.models import Evidence, TaskStatus
-from zhengdun.plans.uploads import DOCX, XLSX
+from zhengdun.plans.models import TaskStatus
+from zhengdun.rectification import services as tasks
+from zhengdun.rectification.models import Evidence
+from zhengdun.rectification.uploads import DOCX, XLSX
 
 
 @pytest.fixture(autouse=True)
@@ -51,7 +52,7 @@ def test_it_accepts_a_real_png_under_a_random_name(task, branch1, settings):
     assert evidence.sha256 == hashlib.sha256(data).hexdigest()
     assert "主题党日" not in evidence.file.name and not evidence.file.name.endswith(".png")
     assert Path(evidence.file.path).read_bytes() == data
-    assert AuditEvent.objects.filter(object_type="plans.evidence", action="create").count() == 1
+    assert AuditEvent.objects.filter(object_type="rectification.evidence", action="create").count() == 1
 
 
 def test_it_accepts_a_photo_saved_as_jpg_whatever_image_it_is(task, branch1):
@@ -120,7 +121,7 @@ def test_it_lets_the_uploader_or_the_township_remove_but_not_another_branch_user
         tasks.evidence_remove(evidence=theirs, actor=county)
     assert not Evidence.objects.exists()
     assert not _stored_files(settings)
-    assert AuditEvent.objects.filter(object_type="plans.evidence", action="delete").count() == 2
+    assert AuditEvent.objects.filter(object_type="rectification.evidence", action="delete").count() == 2
 
 
 def test_it_keeps_evidence_of_a_done_task(task, branch1, town1):
@@ -133,7 +134,7 @@ def test_it_keeps_evidence_of_a_done_task(task, branch1, town1):
 
 def test_it_serves_an_image_inline_with_nosniff(task, branch1, as_user):
     evidence = _add(task, branch1, "合影 2026.png", png_bytes())
-    response = as_user(branch1).get(reverse("plans:evidence", args=[evidence.pk]))
+    response = as_user(branch1).get(reverse("rectification:evidence", args=[evidence.pk]))
     assert response.status_code == 200
     assert response["Content-Type"] == "image/png"
     assert response["Content-Disposition"].startswith("inline;")
@@ -144,7 +145,7 @@ def test_it_serves_an_image_inline_with_nosniff(task, branch1, as_user):
 
 def test_it_serves_word_as_a_download(task, branch1, as_user):
     evidence = _add(task, branch1, "会议记录.docx", docx_bytes())
-    response = as_user(branch1).get(reverse("plans:evidence", args=[evidence.pk]))
+    response = as_user(branch1).get(reverse("rectification:evidence", args=[evidence.pk]))
     assert response["Content-Type"] == DOCX
     assert response["Content-Disposition"].startswith("attachment;")
     assert response["X-Content-Type-Options"] == "nosniff"
@@ -153,25 +154,29 @@ def test_it_serves_word_as_a_download(task, branch1, as_user):
 def test_it_answers_404_to_another_township_for_evidence_and_task(task, branch1, as_user, town2):
     evidence = _add(task, branch1, "a.png", png_bytes())
     client = as_user(town2)
-    assert client.get(reverse("plans:evidence", args=[evidence.pk])).status_code == 404
-    assert client.get(reverse("plans:task_detail", args=[task.pk])).status_code == 404
-    assert client.post(reverse("plans:evidence_delete", args=[evidence.pk])).status_code == 404
+    assert client.get(reverse("rectification:evidence", args=[evidence.pk])).status_code == 404
+    assert client.get(reverse("rectification:task_detail", args=[task.pk])).status_code == 404
+    assert client.post(reverse("rectification:evidence_delete", args=[evidence.pk])).status_code == 404
     assert Evidence.objects.filter(pk=evidence.pk).exists()
 
 
 def test_it_uploads_through_the_page_and_shows_a_thumbnail(task, as_user, branch1):
     client = as_user(branch1)
     response = client.post(
-        reverse("plans:evidence_upload", args=[task.pk]), {"file": upload("合影.png", png_bytes()), "note": "合影"}, follow=True
+        reverse("rectification:evidence_upload", args=[task.pk]),
+        {"file": upload("合影.png", png_bytes()), "note": "合影"},
+        follow=True,
     )
     evidence = Evidence.objects.get()
     page = response.content.decode()
     assert "已上传佐证材料：合影.png" in page
-    assert f'<img src="{reverse("plans:evidence", args=[evidence.pk])}"' in page
+    assert f'<img src="{reverse("rectification:evidence", args=[evidence.pk])}"' in page
 
 
 def test_it_shows_why_an_upload_was_refused_on_the_page(task, as_user, branch1):
-    response = as_user(branch1).post(reverse("plans:evidence_upload", args=[task.pk]), {"file": upload("photo.jpg", HTML)})
+    response = as_user(branch1).post(
+        reverse("rectification:evidence_upload", args=[task.pk]), {"file": upload("photo.jpg", HTML)}
+    )
     assert response.status_code == 400
     assert "文件内容与扩展名不符" in response.content.decode()
     assert not Evidence.objects.exists()
@@ -179,6 +184,6 @@ def test_it_shows_why_an_upload_was_refused_on_the_page(task, as_user, branch1):
 
 def test_it_deletes_through_the_page(task, as_user, branch1):
     evidence = _add(task, branch1, "a.png", png_bytes())
-    response = as_user(branch1).post(reverse("plans:evidence_delete", args=[evidence.pk]), follow=True)
+    response = as_user(branch1).post(reverse("rectification:evidence_delete", args=[evidence.pk]), follow=True)
     assert "已删除佐证材料：a.png" in response.content.decode()
     assert not Evidence.objects.exists()

@@ -1,9 +1,10 @@
-"""URLs of the task pages, included from plans/urls.py under the "plans" namespace."""
+"""URLs of the task pages, under /plans/ beside the plan pages (their paths predate this app)."""
 
 from django.urls import path
 
-from zhengdun.plans import task_views as views
+from zhengdun.rectification import views
 
+app_name = "rectification"
 urlpatterns = [
     path("<int:plan_id>/tasks/", views.task_board, name="task_board"),
     path("tasks/<int:pk>/", views.task_detail, name="task_detail"),

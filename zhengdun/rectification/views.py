@@ -17,11 +17,15 @@ from django.views.decorators.http import require_GET, require_POST
 from zhengdun.audit.selectors import events_for_object
 from zhengdun.core.errors import ConflictError, ServiceError
 from zhengdun.core.http import paginate
-from zhengdun.plans import task_selectors as selectors
-from zhengdun.plans import tasks
-from zhengdun.plans.models import ExtensionStatus, Task, TaskStatus
-from zhengdun.plans.task_forms import EvidenceForm, ExtensionDecisionForm, ExtensionRequestForm, TaskProgressForm
-from zhengdun.plans.uploads import serve
+from zhengdun.plans.models import Task, TaskStatus
+from zhengdun.plans.transitions import TASK_WORKFLOW
+from zhengdun.rectification import selectors
+from zhengdun.rectification import services as tasks
+from zhengdun.rectification.forms import EvidenceForm, ExtensionDecisionForm, ExtensionRequestForm, TaskProgressForm
+from zhengdun.rectification.models import ExtensionStatus
+from zhengdun.rectification.rules import is_above
+from zhengdun.rectification.transitions import EXTENSION_WORKFLOW
+from zhengdun.rectification.uploads import serve
 
 
 @login_required
@@ -29,44 +33,50 @@ from zhengdun.plans.uploads import serve
 def task_board(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = selectors.plan_get(request.user, plan_id)
     rows = selectors.mark_overdue(selectors.plan_tasks(request.user, plan))
-    return render(request, "plans/task_board.html", {"plan": plan, "tasks": rows, "today": timezone.localdate()})
+    return render(request, "rectification/task_board.html", {"plan": plan, "tasks": rows, "today": timezone.localdate()})
 
 
 def _detail(request: HttpRequest, task: Task, status: int = 200, **forms: Form) -> HttpResponse:
-    """The task page, with any bound form that failed kept as the user filled it."""
+    """The task page, with any bound form that failed kept as the user filled it.
+
+    What the user may do to the task's status and to a pending extension comes
+    from the two tables' offers, the same ones the API returns; a step held back
+    by a rule (done without evidence) is shown with its reason and the way forward.
+    """
     user = request.user
     selectors.mark_overdue([task])
     approved = task.plan.approved_version_id is not None
-    org_path = task.plan.case.organization.path
-    above = tasks.is_above(user, org_path)
+    offers = TASK_WORKFLOW.offers(task, user) if approved else []
+    reachable = [task.status, *[o.transition.target for o in offers if o.allowed and o.transition.target]]
+    may_edit = approved and user.has_perm("plans.change_task") and (task.status != TaskStatus.DONE or len(reachable) > 1)
     extensions = list(selectors.task_extensions(user, task))
     pending = next((e for e in extensions if e.status == ExtensionStatus.PENDING), None)
+    decisions = [o for o in EXTENSION_WORKFLOW.offers(pending, user) if o.allowed] if pending else []
     initial = {"version": task.version, "status": task.status, "progress": task.progress, "actual_value": task.actual_value}
     context: dict[str, Any] = {
         "task": task,
         "evidence": selectors.task_evidence(user, task),
+        "reports": selectors.task_reports(user, task)[: selectors.RECENT_REPORTS],
         "extensions": extensions,
-        "can_progress": approved and user.has_perm("plans.change_task") and (task.status != TaskStatus.DONE or above),
-        "can_upload": approved and user.has_perm("plans.add_evidence"),
-        "can_remove_any": above and user.has_perm("plans.change_task") and task.status != TaskStatus.DONE,
+        "can_progress": may_edit,
+        "blocked": [o for o in offers if not o.allowed],
+        "can_upload": approved and user.has_perm("rectification.add_evidence"),
+        "can_remove_any": is_above(user, task.plan.case.organization.path)
+        and user.has_perm("plans.change_task")
+        and task.status != TaskStatus.DONE,
         "can_request": approved
-        and user.has_perm("plans.add_extensionrequest")
+        and user.has_perm("rectification.add_extensionrequest")
         and task.status != TaskStatus.DONE
         and not pending,
-        "can_decide": bool(
-            pending
-            and user.has_perm("plans.decide_extension")
-            and pending.requested_by_id != user.pk
-            and tasks.is_above(user, tasks.requester_path(pending))
-        ),
+        "can_decide": bool(decisions),
         "pending": pending,
-        "progress_form": forms.get("progress_form") or TaskProgressForm(initial=initial),
+        "progress_form": forms.get("progress_form") or TaskProgressForm(initial=initial, statuses=reachable),
         "evidence_form": forms.get("evidence_form") or EvidenceForm(),
         "extension_form": forms.get("extension_form") or ExtensionRequestForm(),
         "decision_form": ExtensionDecisionForm(),
         "events": events_for_object(user, task)[:20] if user.has_perm("audit.view_auditevent") else [],
     }
-    return render(request, "plans/task_detail.html", context, status=status)
+    return render(request, "rectification/task_detail.html", context, status=status)
 
 
 @login_required
@@ -97,16 +107,16 @@ def task_progress(request: HttpRequest, pk: int) -> HttpResponse:
     except ConflictError as exc:
         # The page is out of date: show the current task rather than the stale form.
         messages.error(request, exc.message)
-        return redirect("plans:task_detail", task.pk)
+        return redirect("rectification:task_detail", task.pk)
     except ServiceError as exc:
         form.add_error(None, exc.message)
         return _detail(request, task, status=exc.status, progress_form=form)
     messages.success(request, "已保存任务进度")
-    return redirect("plans:task_detail", task.pk)
+    return redirect("rectification:task_detail", task.pk)
 
 
 @login_required
-@permission_required("plans.add_evidence", raise_exception=True)
+@permission_required("rectification.add_evidence", raise_exception=True)
 @require_POST
 def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
     task = selectors.task_get(request.user, pk)
@@ -121,7 +131,7 @@ def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
         form.add_error("file", exc.message)
         return _detail(request, task, status=exc.status, evidence_form=form)
     messages.success(request, f"已上传佐证材料：{evidence.original_name}")
-    return redirect("plans:task_detail", task.pk)
+    return redirect("rectification:task_detail", task.pk)
 
 
 @login_required
@@ -140,11 +150,11 @@ def evidence_delete(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, exc.message)
     else:
         messages.success(request, f"已删除佐证材料：{evidence.original_name}")
-    return redirect("plans:task_detail", evidence.task_id)
+    return redirect("rectification:task_detail", evidence.task_id)
 
 
 @login_required
-@permission_required("plans.add_extensionrequest", raise_exception=True)
+@permission_required("rectification.add_extensionrequest", raise_exception=True)
 @require_POST
 def extension_request(request: HttpRequest, pk: int) -> HttpResponse:
     task = selectors.task_get(request.user, pk)
@@ -159,11 +169,11 @@ def extension_request(request: HttpRequest, pk: int) -> HttpResponse:
         form.add_error(None, exc.message)
         return _detail(request, task, status=exc.status, extension_form=form)
     messages.success(request, "已提交延期申请，等待上级审批")
-    return redirect("plans:task_detail", task.pk)
+    return redirect("rectification:task_detail", task.pk)
 
 
 @login_required
-@permission_required("plans.decide_extension", raise_exception=True)
+@permission_required("rectification.decide_extension", raise_exception=True)
 @require_POST
 def extension_decide(request: HttpRequest, pk: int) -> HttpResponse:
     extension = selectors.extension_get(request.user, pk)
@@ -181,14 +191,14 @@ def extension_decide(request: HttpRequest, pk: int) -> HttpResponse:
     back = request.POST.get("next", "")
     if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
         return redirect(back)
-    return redirect("plans:extensions")
+    return redirect("rectification:extensions")
 
 
 @login_required
 @require_GET
 def extensions(request: HttpRequest) -> HttpResponse:
     page = paginate(request, selectors.extensions_to_decide(request.user))
-    return render(request, "plans/task_extensions.html", {"page": page, "decision_form": ExtensionDecisionForm()})
+    return render(request, "rectification/task_extensions.html", {"page": page, "decision_form": ExtensionDecisionForm()})
 
 
 @login_required
@@ -196,4 +206,4 @@ def extensions(request: HttpRequest) -> HttpResponse:
 def overdue(request: HttpRequest) -> HttpResponse:
     page = paginate(request, selectors.overdue_tasks(request.user))
     # Mark the rows of this page once; the template iterates the same list.
-    return render(request, "plans/task_overdue.html", {"page": page, "rows": selectors.mark_overdue(page.object_list)})
+    return render(request, "rectification/task_overdue.html", {"page": page, "rows": selectors.mark_overdue(page.object_list)})

@@ -52,6 +52,8 @@ BY_TYPE = {k.content_type: k for k in KINDS}
 FAMILY_OF_EXTENSION = {ext: k.family for k in KINDS for ext in k.extensions}
 FAMILY_LABEL = {k.family: k.label for k in KINDS}
 ALLOWED_TEXT = "图片（JPG、PNG、GIF、WEBP）、PDF、Word（.docx）、Excel（.xlsx）"
+# The file input's `accept`: "image/*" lets a phone offer its camera, the extensions the other kinds.
+ACCEPT = "image/*," + ",".join(f".{ext}" for k in KINDS for ext in k.extensions)
 
 ERR_EMPTY = "文件为空，请重新选择"
 ERR_TOO_LARGE = "文件过大（{size} MB），单个文件不能超过 {limit} MB"

@@ -1,4 +1,5 @@
-"""Tasks of approved plans: progress, evidence files, extension requests, overdue."""
+"""The rectification app's router: tasks of approved plans, their progress reports,
+evidence files, extension requests and the overdue list."""
 
 import datetime
 from decimal import Decimal
@@ -6,22 +7,19 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils import timezone
 from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 
-from zhengdun.api.common import WRITE_ERRORS, Page, Ref, caller
-from zhengdun.plans import task_selectors as selectors
-from zhengdun.plans import tasks
-from zhengdun.plans.models import Evidence, ExtensionRequest, ExtensionStatus, Task, TaskStatus
-from zhengdun.plans.uploads import serve
+from zhengdun.api.common import WRITE_ERRORS, BlockedOfferOut, OfferOut, Page, Ref, caller, offer_out
+from zhengdun.plans.models import Task, TaskEvent, TaskStatus
+from zhengdun.plans.transitions import TASK_WORKFLOW
+from zhengdun.rectification import selectors
+from zhengdun.rectification import services as tasks
+from zhengdun.rectification.models import Evidence, ExtensionRequest, ExtensionStatus, ProgressReport
+from zhengdun.rectification.transitions import EXTENSION_WORKFLOW
+from zhengdun.rectification.uploads import serve
 
 router = Router(tags=["整改任务"])
-
-
-def _overdue_days(task: Task) -> int:
-    today = timezone.localdate()
-    return (today - task.deadline).days if task.status != TaskStatus.DONE and task.deadline < today else 0
 
 
 class TaskOut(Schema):
@@ -50,7 +48,7 @@ class TaskOut(Schema):
 
     @staticmethod
     def resolve_overdue_days(obj: Task) -> int:
-        return _overdue_days(obj)
+        return selectors.overdue_days(obj)
 
 
 class EvidenceOut(Schema):
@@ -101,10 +99,81 @@ class ExtensionOut(Schema):
         return str(obj.decided_by) if obj.decided_by else ""
 
 
+class ExtensionDetailOut(ExtensionOut):
+    transitions: list[OfferOut] = Field(description="调用者可执行的审批操作")
+    blocked_transitions: list[BlockedOfferOut] = Field(description="调用者有权限但不能执行的操作及原因")
+
+    @staticmethod
+    def resolve_transitions(obj: ExtensionRequest, context: dict[str, Any]) -> list[dict[str, Any]]:
+        return [offer_out(o) for o in EXTENSION_WORKFLOW.offers(obj, context["request"].auth) if o.allowed]
+
+    @staticmethod
+    def resolve_blocked_transitions(obj: ExtensionRequest, context: dict[str, Any]) -> list[dict[str, Any]]:
+        return [offer_out(o) for o in EXTENSION_WORKFLOW.offers(obj, context["request"].auth) if not o.allowed]
+
+
+class ProgressReportOut(Schema):
+    id: int
+    status: TaskStatus
+    status_label: str
+    progress: int
+    actual_value: Decimal | None
+    note: str = Field(description="进展说明")
+    reported_by: str
+    reported_at: datetime.datetime
+
+    @staticmethod
+    def resolve_status_label(obj: ProgressReport) -> str:
+        return obj.get_status_display()
+
+    @staticmethod
+    def resolve_reported_by(obj: ProgressReport) -> str:
+        return str(obj.reported_by) if obj.reported_by else ""
+
+
+class TaskEventOut(Schema):
+    action: str
+    from_state: str
+    to_state: str
+    actor: str
+    at: datetime.datetime
+    note: str
+
+    @staticmethod
+    def resolve_actor(obj: TaskEvent) -> str:
+        return str(obj.actor) if obj.actor else ""
+
+
+def _offers(obj: Task, context: dict[str, Any]) -> list[Any]:
+    # A plan not yet approved offers no work on its tasks (the services refuse it too).
+    return TASK_WORKFLOW.offers(obj, context["request"].auth) if obj.plan.approved_version_id else []
+
+
 class TaskDetailOut(TaskOut):
     detail: str
     evidence: list[EvidenceOut]
-    extensions: list[ExtensionOut]
+    extensions: list[ExtensionDetailOut]
+    latest_note: str = Field(description="最近一次填报的进展说明")
+    progress_reports: list[ProgressReportOut] = Field(description=f"最近 {selectors.RECENT_REPORTS} 次进展填报，新的在前")
+    transitions: list[OfferOut] = Field(description="调用者可执行的状态变更")
+    blocked_transitions: list[BlockedOfferOut] = Field(description="调用者有权限但尚不能执行的状态变更及原因")
+
+    @staticmethod
+    def resolve_latest_note(obj: Task, context: dict[str, Any]) -> str:
+        latest = selectors.task_reports(context["request"].auth, obj).exclude(note="").first()
+        return latest.note if latest else ""
+
+    @staticmethod
+    def resolve_progress_reports(obj: Task, context: dict[str, Any]) -> Any:
+        return selectors.task_reports(context["request"].auth, obj)[: selectors.RECENT_REPORTS]
+
+    @staticmethod
+    def resolve_transitions(obj: Task, context: dict[str, Any]) -> list[dict[str, Any]]:
+        return [offer_out(o) for o in _offers(obj, context) if o.allowed]
+
+    @staticmethod
+    def resolve_blocked_transitions(obj: Task, context: dict[str, Any]) -> list[dict[str, Any]]:
+        return [offer_out(o) for o in _offers(obj, context) if not o.allowed]
 
     @staticmethod
     def resolve_evidence(obj: Task, context: dict[str, Any]) -> Any:
@@ -190,6 +259,18 @@ def task_progress(request: HttpRequest, task_id: int, payload: TaskPatch) -> Any
     return _task(request, task_id)
 
 
+@router.get("/tasks/{task_id}/progress-reports", response=list[ProgressReportOut], summary="进展填报记录（含进展说明）")
+@paginate(Page)
+def task_reports(request: HttpRequest, task_id: int) -> Any:
+    return selectors.task_reports(caller(request), _task(request, task_id))
+
+
+@router.get("/tasks/{task_id}/events", response=list[TaskEventOut], summary="任务状态记录")
+@paginate(Page)
+def task_events(request: HttpRequest, task_id: int) -> Any:
+    return selectors.task_events(caller(request), _task(request, task_id))
+
+
 @router.post("/tasks/{task_id}/evidence", response={201: EvidenceOut, **WRITE_ERRORS}, summary="上传佐证材料（multipart）")
 def evidence_upload(request: HttpRequest, task_id: int, file: File[UploadedFile | None] = None, note: Form[str] = "") -> Any:
     """Photos (JPG/PNG/GIF/WEBP), PDF, Word (.docx) or Excel (.xlsx); the type is checked by content."""
@@ -215,7 +296,7 @@ def evidence_delete(request: HttpRequest, evidence_id: int) -> Any:
     return Status(204, None)
 
 
-@router.post("/tasks/{task_id}/extensions", response={201: ExtensionOut, **WRITE_ERRORS}, summary="申请延期")
+@router.post("/tasks/{task_id}/extensions", response={201: ExtensionDetailOut, **WRITE_ERRORS}, summary="申请延期")
 def extension_request(request: HttpRequest, task_id: int, payload: ExtensionIn) -> Any:
     extension = tasks.extension_request(
         task=_task(request, task_id), actor=caller(request), new_deadline=payload.new_deadline, reason=payload.reason
@@ -223,7 +304,12 @@ def extension_request(request: HttpRequest, task_id: int, payload: ExtensionIn) 
     return Status(201, selectors.extension_get(caller(request), extension.pk))
 
 
-@router.post("/extensions/{extension_id}/decision", response={200: ExtensionOut, **WRITE_ERRORS}, summary="审批延期申请")
+@router.get("/extensions/{extension_id}", response=ExtensionDetailOut, summary="延期申请详情")
+def extension_detail(request: HttpRequest, extension_id: int) -> Any:
+    return selectors.extension_get(caller(request), extension_id)
+
+
+@router.post("/extensions/{extension_id}/decision", response={200: ExtensionDetailOut, **WRITE_ERRORS}, summary="审批延期申请")
 def extension_decide(request: HttpRequest, extension_id: int, payload: DecisionIn) -> Any:
     extension = selectors.extension_get(caller(request), extension_id)
     tasks.extension_decide(request=extension, actor=caller(request), approve=payload.approve, note=payload.note)

@@ -2,7 +2,9 @@
 
 Every function here is a service: keyword-only, all or nothing, audited.
 A task is locked while it changes, so "done needs evidence" and "evidence
-of a done task stays" cannot be raced past each other.
+of a done task stays" cannot be raced past each other. Status changes go
+along the task's table (plans/transitions.py), extension decisions along
+the extension table (rectification/transitions.py).
 """
 
 from __future__ import annotations
@@ -21,11 +23,16 @@ from django.utils import timezone
 
 from zhengdun.audit.models import Action
 from zhengdun.audit.services import record, record_change, snapshot
+from zhengdun.core.actors import Actor
 from zhengdun.core.errors import ConflictError, NotPermitted, ServiceError
 from zhengdun.core.scoping import ensure_org_in_scope
 from zhengdun.organizations.models import Organization
-from zhengdun.plans.models import Evidence, ExtensionRequest, ExtensionStatus, Task, TaskStatus
-from zhengdun.plans.uploads import RefusedFile, check, clean_name
+from zhengdun.plans.models import Task, TaskStatus
+from zhengdun.plans.transitions import TASK_WORKFLOW, task_action
+from zhengdun.rectification.models import Evidence, ExtensionRequest, ExtensionStatus, ProgressReport
+from zhengdun.rectification.rules import ensure_may_change_done, is_above
+from zhengdun.rectification.transitions import EXTENSION_WORKFLOW
+from zhengdun.rectification.uploads import RefusedFile, check, clean_name
 
 ERR_PLAN_NOT_APPROVED = "方案尚未批准，任务还不能填报"
 ERR_NO_CHANGE_PERM = "您没有填报任务进度的权限"
@@ -34,8 +41,9 @@ ERR_STATUS = "请选择有效的任务状态"
 ERR_PROGRESS = "进度须为 0—100 之间的整数"
 ERR_NOT_STARTED_PROGRESS = "任务状态为“未开始”时，进度应为 0"
 ERR_ACTUAL = "实际完成值须为不小于 0 的数字"
-ERR_DONE_NEEDS_EVIDENCE = "完成任务须上传佐证材料"
-ERR_DONE_LOCKED = "任务已完成，只有乡镇（街道）或县级可以重新打开或修改"
+ERR_NOTE_LONG = "进展说明不能超过 500 字"
+NOTE_MAX = 500
+PROGRESS_NOTE = "填报进度"
 
 ERR_NO_EVIDENCE_PERM = "您没有上传佐证材料的权限"
 ERR_NO_FILE = "请选择要上传的文件"
@@ -51,8 +59,6 @@ ERR_EXTENSION_NOT_LATER = "申请延至的日期须晚于原完成时限（{dead
 ERR_EXTENSION_REASON = "请填写延期理由"
 ERR_EXTENSION_PENDING = "该任务已有待审批的延期申请，请等待审批结果"
 ERR_DECIDE_PERM = "您没有审批延期申请的权限"
-ERR_DECIDE_OWN = "不能审批本人提出的延期申请"
-ERR_DECIDE_LEVEL = "延期申请须由申请单位的上一级审批"
 ERR_DECIDED = "该延期申请已处理（{status}），请刷新后查看"
 ERR_REFUSE_NOTE = "不同意延期时请填写审批意见"
 
@@ -66,7 +72,7 @@ def _organization(task: Task) -> Organization:
     return task.plan.case.organization
 
 
-def _open_task(pk: int, actor: Any, perm: str, denied: str) -> Task:
+def _open_task(pk: int, actor: Actor, perm: str, denied: str) -> Task:
     """Lock the task after checking scope, permission and that its plan is approved."""
     task = _locked_task(pk)
     ensure_org_in_scope(actor, _organization(task))
@@ -77,15 +83,7 @@ def _open_task(pk: int, actor: Any, perm: str, denied: str) -> Task:
     return task
 
 
-def is_above(actor: Any, org_path: str) -> bool:
-    """Whether the actor sits at a level above the organization (its township or county)."""
-    if actor.is_superuser:
-        return True
-    own = actor.organization.path if actor.organization_id else ""
-    return bool(own) and org_path.startswith(own) and len(own) < len(org_path)
-
-
-def _progress(value: Any) -> int:
+def _progress(value: int | str | None) -> int:
     try:
         number = int(str(value).strip())
     except (TypeError, ValueError):
@@ -95,7 +93,7 @@ def _progress(value: Any) -> int:
     return number
 
 
-def _amount(value: Any) -> Decimal | None:
+def _amount(value: Decimal | int | str | None) -> Decimal | None:
     if value is None or str(value).strip() == "":
         return None
     try:
@@ -110,46 +108,61 @@ def _amount(value: Any) -> Decimal | None:
 def task_progress(
     *,
     task: Task,
-    actor: Any,
+    actor: Actor,
     expected_version: int,
     status: str,
-    progress: Any,
-    actual_value: Any = None,
+    progress: int | str | None,
+    actual_value: Decimal | int | str | None = None,
     note: str = "",
 ) -> Task:
-    """Report a task's progress; marking it done needs evidence, reopening needs the level above."""
+    """Report a task's progress with its note (进展说明), kept as a ProgressReport.
+
+    A change of status goes along the task's table, where marking it done needs
+    evidence and reopening needs the level above (rectification/guards.py).
+    """
+    note = (note or "").replace("\r\n", "\n").strip()
+    if len(note) > NOTE_MAX:
+        raise ServiceError(ERR_NOTE_LONG)
     with transaction.atomic():
         current = _open_task(task.pk, actor, "plans.change_task", ERR_NO_CHANGE_PERM)
         if current.version != expected_version:
             raise ConflictError(ERR_STALE)
-        if current.status == TaskStatus.DONE and not is_above(actor, _organization(current).path):
-            raise NotPermitted(ERR_DONE_LOCKED)
+        ensure_may_change_done(actor, current)
         if status not in TaskStatus.values:
             raise ServiceError(ERR_STATUS)
         number = 100 if status == TaskStatus.DONE else _progress(progress)
         if status == TaskStatus.NOT_STARTED and number != 0:
             raise ServiceError(ERR_NOT_STARTED_PROGRESS)
         amount = _amount(actual_value)
-        if status == TaskStatus.DONE and not current.evidence.exists():
-            raise ServiceError(ERR_DONE_NEEDS_EVIDENCE)
         if status != TaskStatus.DONE:
             completed_on = None
         else:
             completed_on = current.completed_on if current.status == TaskStatus.DONE else timezone.localdate()
-        before = snapshot(current)
-        # The version in the WHERE clause keeps this safe where FOR UPDATE is a no-op (SQLite).
-        changed = Task.objects.filter(pk=current.pk, version=expected_version).update(
-            status=status,
-            progress=number,
-            actual_value=amount,
-            completed_on=completed_on,
-            version=F("version") + 1,
-            updated_at=timezone.now(),
+        figures = {"progress": number, "actual_value": amount, "completed_on": completed_on}
+        action = task_action(current.status, status)
+        if action is not None:
+            TASK_WORKFLOW.run(
+                current,
+                action=action,
+                actor=actor,
+                scope_path=_organization(current).path,
+                note=note or PROGRESS_NOTE,
+                expected_version=expected_version,
+                updates=figures,
+            )
+        else:
+            before = snapshot(current)
+            # The version in the WHERE clause keeps this safe where FOR UPDATE is a no-op (SQLite).
+            changed = Task.objects.filter(pk=current.pk, version=expected_version, status=status).update(
+                **figures, version=F("version") + 1, updated_at=timezone.now()
+            )
+            if changed != 1:
+                raise ConflictError(ERR_STALE)
+            current.refresh_from_db()
+            record_change(current, before, actor=actor, note=note or PROGRESS_NOTE)
+        ProgressReport.objects.create(
+            task=current, status=status, progress=number, actual_value=amount, note=note, reported_by=actor
         )
-        if changed != 1:
-            raise ConflictError(ERR_STALE)
-        current.refresh_from_db()
-        record_change(current, before, actor=actor, note=note.strip() or "填报进度")
     task.refresh_from_db()
     return task
 
@@ -169,7 +182,7 @@ def _sha256(uploaded: UploadedFile) -> str:
     return digest.hexdigest()
 
 
-def evidence_add(*, task: Task, actor: Any, uploaded_file: UploadedFile | None, note: str = "") -> Evidence:
+def evidence_add(*, task: Task, actor: Actor, uploaded_file: UploadedFile | None, note: str = "") -> Evidence:
     """Attach a photo, PDF, Word or Excel file to a task, checked by its content."""
     note = (note or "").strip()
     if len(note) > 200:
@@ -177,7 +190,7 @@ def evidence_add(*, task: Task, actor: Any, uploaded_file: UploadedFile | None, 
     stored = ""
     try:
         with transaction.atomic():
-            current = _open_task(task.pk, actor, "plans.add_evidence", ERR_NO_EVIDENCE_PERM)
+            current = _open_task(task.pk, actor, "rectification.add_evidence", ERR_NO_EVIDENCE_PERM)
             if uploaded_file is None:
                 raise ServiceError(ERR_NO_FILE)
             name = clean_name(uploaded_file.name or "")
@@ -207,7 +220,7 @@ def evidence_add(*, task: Task, actor: Any, uploaded_file: UploadedFile | None, 
     return evidence
 
 
-def evidence_remove(*, evidence: Evidence, actor: Any, note: str = "") -> None:
+def evidence_remove(*, evidence: Evidence, actor: Actor, note: str = "") -> None:
     """Remove an evidence file: its uploader or the level above, while the task is not done."""
     with transaction.atomic():
         task = _locked_task(evidence.task_id)
@@ -216,7 +229,7 @@ def evidence_remove(*, evidence: Evidence, actor: Any, note: str = "") -> None:
         current = Evidence.objects.filter(pk=evidence.pk).first()
         if current is None:
             raise ConflictError(ERR_REMOVED)
-        own = current.uploaded_by_id == actor.pk and actor.has_perm("plans.add_evidence")
+        own = current.uploaded_by_id == actor.pk and actor.has_perm("rectification.add_evidence")
         above = is_above(actor, org.path) and actor.has_perm("plans.change_task")
         if not (own or above):
             raise NotPermitted(ERR_REMOVE_PERM)
@@ -229,11 +242,11 @@ def evidence_remove(*, evidence: Evidence, actor: Any, note: str = "") -> None:
         transaction.on_commit(lambda: storage.delete(stored))
 
 
-def extension_request(*, task: Task, actor: Any, new_deadline: datetime.date | None, reason: str) -> ExtensionRequest:
+def extension_request(*, task: Task, actor: Actor, new_deadline: datetime.date | None, reason: str) -> ExtensionRequest:
     """Ask the level above for a later deadline; one pending request per task."""
     reason = (reason or "").strip()
     with transaction.atomic():
-        current = _open_task(task.pk, actor, "plans.add_extensionrequest", ERR_NO_EXTENSION_PERM)
+        current = _open_task(task.pk, actor, "rectification.add_extensionrequest", ERR_NO_EXTENSION_PERM)
         if current.status == TaskStatus.DONE:
             raise ServiceError(ERR_EXTENSION_DONE)
         if new_deadline is None:
@@ -248,50 +261,32 @@ def extension_request(*, task: Task, actor: Any, new_deadline: datetime.date | N
             task=current, old_deadline=current.deadline, new_deadline=new_deadline, reason=reason, requested_by=actor
         )
         record(Action.CREATE, extension, actor=actor, after=snapshot(extension), note="申请延期")
+        EXTENSION_WORKFLOW.record_creation(extension, actor=actor, note=reason)
     return extension
 
 
-def requester_path(extension: ExtensionRequest) -> str:
-    """The organization that asked: the requester's own, or the task's when the account is gone."""
-    requester = extension.requested_by
-    if requester is not None and requester.organization_id:
-        return requester.organization.path
-    return extension.task.plan.case.organization.path
-
-
-def extension_decide(*, request: ExtensionRequest, actor: Any, approve: bool, note: str = "") -> ExtensionRequest:
-    """Approve or refuse an extension request; only the level above the requester decides."""
+def extension_decide(*, request: ExtensionRequest, actor: Actor, approve: bool, note: str = "") -> ExtensionRequest:
+    """Approve or refuse an extension request along its table; only the level above the requester
+    decides (guards in rectification/transitions.py), and an approval moves the task's deadline."""
     note = (note or "").strip()
     with transaction.atomic():
         task = _locked_task(request.task_id)
         ensure_org_in_scope(actor, _organization(task))
-        if not actor.has_perm("plans.decide_extension"):
+        if not actor.has_perm("rectification.decide_extension"):
             raise NotPermitted(ERR_DECIDE_PERM)
-        extension = ExtensionRequest.objects.select_related("requested_by__organization").get(pk=request.pk)
-        if extension.requested_by_id == actor.pk:
-            raise NotPermitted(ERR_DECIDE_OWN)
+        extension = ExtensionRequest.objects.select_for_update(of=("self",)).get(pk=request.pk)
         extension.task = task
-        if not is_above(actor, requester_path(extension)):
-            raise NotPermitted(ERR_DECIDE_LEVEL)
         if extension.status != ExtensionStatus.PENDING:
             raise ConflictError(ERR_DECIDED.format(status=extension.get_status_display()))
         if not approve and not note:
             raise ServiceError(ERR_REFUSE_NOTE)
-        before = snapshot(extension)
-        status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REFUSED
-        changed = ExtensionRequest.objects.filter(pk=extension.pk, status=ExtensionStatus.PENDING).update(
-            status=status, decided_by=actor, decided_at=timezone.now(), decision_note=note
+        EXTENSION_WORKFLOW.run(
+            extension,
+            action="approve" if approve else "refuse",
+            actor=actor,
+            scope_path=_organization(task).path,
+            note=note,
+            updates={"decided_by": actor, "decided_at": timezone.now(), "decision_note": note},
         )
-        if changed != 1:
-            raise ConflictError(ERR_DECIDED.format(status="已处理"))
-        extension.refresh_from_db()
-        record_change(extension, before, actor=actor, note=f"{extension.get_status_display()}延期：{note}".rstrip("："))
-        if approve:
-            task_before = snapshot(task)
-            Task.objects.filter(pk=task.pk).update(
-                deadline=extension.new_deadline, version=F("version") + 1, updated_at=timezone.now()
-            )
-            task.refresh_from_db()
-            record_change(task, task_before, actor=actor, note=f"同意延期至 {extension.new_deadline.isoformat()}")
     request.refresh_from_db()
     return request

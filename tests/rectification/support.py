@@ -14,7 +14,8 @@ from django.utils import timezone
 from zhengdun.cases.models import Case
 from zhengdun.cases.states import CaseState
 from zhengdun.organizations.models import Organization
-from zhengdun.plans.models import Evidence, ExtensionRequest, Plan, PlanStatus, PlanVersion, Task
+from zhengdun.plans.models import Plan, PlanStatus, PlanVersion, Task
+from zhengdun.rectification.models import Evidence, ExtensionRequest
 
 
 def approved_plan(campaign: Any, organization: Organization, *, approved: bool = True) -> Plan:
@@ -115,7 +116,7 @@ def web_scoping_objects(campaign: Any, organization: Organization) -> dict[str, 
         "evidence_delete": "evidence",
         "extension_decide": "extension",
     }
-    return {"plan_id": rows["plan"], **{f"plans:{name}": rows[kind] for name, kind in by_name.items()}}
+    return {"plan_id": rows["plan"], **{f"rectification:{name}": rows[kind] for name, kind in by_name.items()}}
 
 
 def api_scoping_ids(campaign: Any, organization: Organization) -> dict[str, int]:

@@ -5,11 +5,11 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.plans.task_support import approved_plan, make_task, png_bytes, upload
+from tests.rectification.support import approved_plan, make_task, png_bytes, upload
 from zhengdun.audit.models import AuditEvent
 from zhengdun.core.errors import ConflictError, NotPermitted, ServiceError
-from zhengdun.plans import tasks
 from zhengdun.plans.models import TaskStatus
+from zhengdun.rectification import services as tasks
 
 
 @pytest.fixture(autouse=True)
@@ -38,7 +38,7 @@ def test_it_records_progress_and_audits_it(task, branch1):
     task.refresh_from_db()
     assert (task.status, task.progress, str(task.actual_value), task.version) == ("in_progress", 40, "25.50", 2)
     event = AuditEvent.objects.get(object_type="plans.task", object_id=str(task.pk))
-    assert event.after["progress"] == 40 and event.note == "已流转 25.5 亩"
+    assert event.after["progress"] == 40 and event.note == "开始推进：已流转 25.5 亩"
 
 
 @pytest.mark.parametrize("bad", [-1, 101, "abc", None])
@@ -109,7 +109,7 @@ def test_it_refuses_readers_and_strangers(task, leader1, town2, inspector1):
 
 def test_it_saves_progress_through_the_page(task, as_user, branch1):
     response = as_user(branch1).post(
-        reverse("plans:task_progress", args=[task.pk]),
+        reverse("rectification:task_progress", args=[task.pk]),
         {"version": 1, "status": "in_progress", "progress": 60, "actual_value": "30", "note": ""},
         follow=True,
     )
@@ -120,7 +120,7 @@ def test_it_saves_progress_through_the_page(task, as_user, branch1):
 
 def test_it_shows_why_done_was_refused_on_the_page(task, as_user, branch1):
     response = as_user(branch1).post(
-        reverse("plans:task_progress", args=[task.pk]), {"version": 1, "status": "done", "progress": 100}
+        reverse("rectification:task_progress", args=[task.pk]), {"version": 1, "status": "done", "progress": 100}
     )
     assert response.status_code == 400
     assert "完成任务须上传佐证材料" in response.content.decode()
@@ -130,16 +130,20 @@ def test_it_shows_why_done_was_refused_on_the_page(task, as_user, branch1):
 
 def test_it_refuses_progress_over_100_on_the_page(task, as_user, branch1):
     response = as_user(branch1).post(
-        reverse("plans:task_progress", args=[task.pk]), {"version": 1, "status": "in_progress", "progress": 150}
+        reverse("rectification:task_progress", args=[task.pk]), {"version": 1, "status": "in_progress", "progress": 150}
     )
     assert response.status_code == 400
     assert "进度须为 0—100 之间的整数" in response.content.decode()
 
 
 def test_it_tells_the_slower_of_two_editors_on_the_page(task, as_user, branch1, town1):
-    as_user(town1).post(reverse("plans:task_progress", args=[task.pk]), {"version": 1, "status": "in_progress", "progress": 20})
+    as_user(town1).post(
+        reverse("rectification:task_progress", args=[task.pk]), {"version": 1, "status": "in_progress", "progress": 20}
+    )
     response = as_user(branch1).post(
-        reverse("plans:task_progress", args=[task.pk]), {"version": 1, "status": "in_progress", "progress": 70}, follow=True
+        reverse("rectification:task_progress", args=[task.pk]),
+        {"version": 1, "status": "in_progress", "progress": 70},
+        follow=True,
     )
     assert "该任务已被他人更新" in response.content.decode()
     task.refresh_from_db()

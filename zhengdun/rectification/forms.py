@@ -1,4 +1,4 @@
-"""Forms of the task pages. The rules live in plans/tasks.py; these only parse."""
+"""Forms of the task pages. The rules live in rectification/services.py; these only parse."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from typing import Any
 from django import forms
 
 from zhengdun.core.forms import DateInput, StyledForm
-from zhengdun.plans import tasks
 from zhengdun.plans.models import TaskStatus
-from zhengdun.plans.uploads import ALLOWED_TEXT
+from zhengdun.rectification import services as tasks
+from zhengdun.rectification.uploads import ACCEPT, ALLOWED_TEXT
 
 
 class _OnePageForm(StyledForm, forms.Form):
@@ -26,6 +26,13 @@ class TaskProgressForm(_OnePageForm):
     id_prefix = "progress"
     version = forms.IntegerField(widget=forms.HiddenInput)
     status = forms.ChoiceField(label="状态", choices=TaskStatus.choices, error_messages={"invalid_choice": tasks.ERR_STATUS})
+
+    def __init__(self, *args: Any, statuses: list[str] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Only the statuses the task's table lets this user reach from here (its current one included).
+        if statuses is not None:
+            self.fields["status"].choices = [(value, label) for value, label in TaskStatus.choices if value in statuses]
+
     progress = forms.IntegerField(
         label="进度（%）",
         min_value=0,
@@ -46,7 +53,14 @@ class TaskProgressForm(_OnePageForm):
         decimal_places=2,
         error_messages={"invalid": tasks.ERR_ACTUAL, "min_value": tasks.ERR_ACTUAL},
     )
-    note = forms.CharField(label="进展说明", required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label="进展说明",
+        required=False,
+        max_length=tasks.NOTE_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": tasks.ERR_NOTE_LONG},
+        help_text="写明做了什么、完成到哪一步，留在任务的进展记录中",
+    )
 
 
 class EvidenceForm(_OnePageForm):
@@ -55,7 +69,8 @@ class EvidenceForm(_OnePageForm):
         label="佐证材料",
         error_messages={"required": tasks.ERR_NO_FILE, "empty": "文件为空，请重新选择"},
         help_text=f"可上传{ALLOWED_TEXT}；照片、PDF 可在浏览器中直接查看",
-        widget=forms.ClearableFileInput(attrs={"accept": ".jpg,.jpeg,.png,.gif,.webp,.pdf,.docx,.xlsx"}),
+        # On a phone, `capture` offers the camera straight away; `accept` keeps the other kinds pickable.
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT, "capture": "environment"}),
     )
     note = forms.CharField(label="说明", required=False, max_length=200, error_messages={"max_length": tasks.ERR_EVIDENCE_NOTE})
 

@@ -8,13 +8,14 @@ from django.http import Http404
 from django.urls import reverse
 
 from tests.personas import PASSWORD
-from tests.plans.task_support import approved_plan, make_task, png_bytes, upload
+from tests.rectification.support import approved_plan, make_task, png_bytes, upload
 from zhengdun.accounts.models import User
 from zhengdun.accounts.roles import Role
 from zhengdun.audit.models import AuditEvent
 from zhengdun.core.errors import ConflictError, NotPermitted, ServiceError
-from zhengdun.plans import tasks
-from zhengdun.plans.models import ExtensionRequest, ExtensionStatus, TaskStatus
+from zhengdun.plans.models import TaskStatus
+from zhengdun.rectification import services as tasks
+from zhengdun.rectification.models import ExtensionRequest, ExtensionStatus
 
 
 @pytest.fixture(autouse=True)
@@ -125,17 +126,17 @@ def test_it_lists_requests_waiting_for_me_only(task, world, campaign, branch1, t
     mine = _ask(task, branch1, reason="雨季无法施工")
     other = make_task(approved_plan(campaign, world.village_n), title="规范三会一课")
     _ask(other, town2, reason="换届推迟")
-    page = as_user(town1).get(reverse("plans:extensions")).content.decode()
+    page = as_user(town1).get(reverse("rectification:extensions")).content.decode()
     assert "雨季无法施工" in page and "换届推迟" not in page
-    assert "换届推迟" in as_user(county).get(reverse("plans:extensions")).content.decode()
-    assert "雨季无法施工" not in as_user(branch1).get(reverse("plans:extensions")).content.decode()
+    assert "换届推迟" in as_user(county).get(reverse("rectification:extensions")).content.decode()
+    assert "雨季无法施工" not in as_user(branch1).get(reverse("rectification:extensions")).content.decode()
     assert mine.status == ExtensionStatus.PENDING
 
 
 def test_it_decides_through_the_page(task, branch1, town1, as_user):
     extension = _ask(task, branch1)
     response = as_user(town1).post(
-        reverse("plans:extension_decide", args=[extension.pk]), {"decision": "approve", "note": ""}, follow=True
+        reverse("rectification:extension_decide", args=[extension.pk]), {"decision": "approve", "note": ""}, follow=True
     )
     assert f"已同意延期：{task.title}" in response.content.decode()
     task.refresh_from_db()
@@ -145,7 +146,7 @@ def test_it_decides_through_the_page(task, branch1, town1, as_user):
 def test_it_shows_a_wrong_level_refusal_on_the_page(task, town1, town1_colleague, as_user):
     extension = _ask(task, town1)
     response = as_user(town1_colleague).post(
-        reverse("plans:extension_decide", args=[extension.pk]), {"decision": "approve"}, follow=True
+        reverse("rectification:extension_decide", args=[extension.pk]), {"decision": "approve"}, follow=True
     )
     assert "延期申请须由申请单位的上一级审批" in response.content.decode()
     extension.refresh_from_db()
@@ -154,7 +155,7 @@ def test_it_shows_a_wrong_level_refusal_on_the_page(task, town1, town1_colleague
 
 def test_it_requests_through_the_page(task, branch1, as_user):
     client = as_user(branch1)
-    url = reverse("plans:extension_request", args=[task.pk])
+    url = reverse("rectification:extension_request", args=[task.pk])
     response = client.post(url, {"new_deadline": task.deadline.isoformat(), "reason": "x"})
     assert response.status_code == 400 and "申请延至的日期须晚于原完成时限" in response.content.decode()
     response = client.post(url, {"new_deadline": _later(task).isoformat(), "reason": "雨季"}, follow=True)

@@ -5,9 +5,9 @@ import datetime
 import pytest
 
 from tests.api.conftest import BASE, ApiClient
-from tests.plans.task_support import HTML, approved_plan, docx_bytes, make_task, png_bytes, upload
+from tests.rectification.support import HTML, approved_plan, docx_bytes, make_task, png_bytes, upload
 from zhengdun.accounts.models import ApiToken
-from zhengdun.plans.models import Evidence, ExtensionRequest, ExtensionStatus
+from zhengdun.rectification.models import Evidence, ExtensionRequest, ExtensionStatus
 
 
 @pytest.fixture(autouse=True)
