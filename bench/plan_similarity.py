@@ -39,11 +39,6 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
-
-from zhengdun.campaigns.models import Campaign  # noqa: E402
-from zhengdun.cases.models import Case  # noqa: E402
-from zhengdun.organizations.models import Organization  # noqa: E402
-from zhengdun.plans.models import SECTIONS, Plan, PlanShingles, PlanSignature  # noqa: E402
 from zhengdun.plans.similarity import (  # noqa: E402
     SAMPLE_DIR,
     bands,
@@ -58,6 +53,11 @@ from zhengdun.plans.similarity import (  # noqa: E402
     similar_plans,
 )
 from zhengdun.plans.similarity_text import Names, jaccard, names_for, normalise, shingles  # noqa: E402
+
+from zhengdun.campaigns.models import Campaign  # noqa: E402
+from zhengdun.cases.models import Case  # noqa: E402
+from zhengdun.organizations.models import Organization  # noqa: E402
+from zhengdun.plans.models import SECTIONS, Plan, PlanShingles, PlanSignature  # noqa: E402
 
 STEP = 4
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"

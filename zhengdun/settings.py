@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "zhengdun.ledger",
     "zhengdun.screening",
     "zhengdun.plans",
+    "zhengdun.copycheck",
     "zhengdun.api",
 ]
 

@@ -15,6 +15,7 @@ urlpatterns = [
     path("cases/", include("zhengdun.cases.urls")),
     path("screening/", include("zhengdun.screening.urls")),
     path("plans/", include("zhengdun.plans.urls")),
+    path("plans/", include("zhengdun.copycheck.urls")),
     path("p/", include("zhengdun.plans.public_urls")),
     path("audit/", include("zhengdun.audit.urls")),
     path("ledger/", include("zhengdun.ledger.urls")),

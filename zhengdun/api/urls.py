@@ -27,7 +27,7 @@ api.add_router("/", ledger.router)
 api.add_router("/", assignments.router)
 api.add_router("/", screening.router)
 api.add_router("/", tasks.router)
-api.add_router("/", "zhengdun.api.similarity.router")
+api.add_router("/", "zhengdun.copycheck.api.router")
 api.add_router("/", "zhengdun.api.public.router")
 api.add_router("/", "zhengdun.api.plans.router")
 

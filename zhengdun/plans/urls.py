@@ -17,6 +17,5 @@ urlpatterns = [
     path("<int:pk>/measures/<int:task_id>/", views.measure_edit, name="measure_edit"),
     path("<int:pk>/measures/<int:task_id>/delete/", views.measure_delete, name="measure_delete"),
     path("", include("zhengdun.plans.task_urls")),
-    path("", include("zhengdun.plans.similarity_urls")),
     path("", include("zhengdun.plans.notice_urls")),
 ]

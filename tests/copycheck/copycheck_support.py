@@ -8,9 +8,9 @@ from typing import Any
 
 from tests.personas import add_village
 from zhengdun.cases.models import Case
+from zhengdun.copycheck.index import SAMPLE_DIR, index_plan
 from zhengdun.organizations.models import Organization
 from zhengdun.plans.models import Plan
-from zhengdun.plans.similarity import SAMPLE_DIR, index_plan
 
 # Seed 000's sample (艾草村) and seed 002's (XX村, "请勿照搬照抄").
 SEED_000 = "sample_aicao_village"
@@ -113,4 +113,4 @@ def web_scoping_objects(campaign: Any, township: Organization) -> dict[str, Any]
     plan = copied_plan(campaign, first)
     other = copied_plan(campaign, second, numbers_from=1)
     index_plan(other)
-    return {"plans:similar": plan.pk, "plans:similar_sample": plan.pk, "other_id": other.pk, "name": SEED_000}
+    return {"copycheck:similar": plan.pk, "copycheck:similar_sample": plan.pk, "other_id": other.pk, "name": SEED_000}
