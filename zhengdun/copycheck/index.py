@@ -89,15 +89,22 @@ def fingerprint(sections: list[tuple[str, str, str]], names: Names = NO_NAMES) -
     return Fingerprinted(units=units, display=display, union=union)
 
 
-def plan_sections(plan: Plan) -> list[tuple[str, str, str]]:
-    """(field, heading, text) of every filled section, then the measures written as tasks."""
-    sections = [(key, heading, text) for key, heading in SECTIONS if (text := getattr(plan, key).strip())]
+def text_sections(texts: dict[str, str], tasks: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
+    """(field, heading, text) of every filled section, then the measures
+    written as tasks, from a plan's section texts and its tasks' (title,
+    detail, target)."""
+    sections = [(key, heading, text) for key, heading in SECTIONS if (text := texts.get(key, "").strip())]
     # A plan's measures live in its tasks, and a copier copies them too. The
     # owner and the deadline are left out: they differ even between copies.
-    measures = ["，".join(part for part in (t.title, t.detail, t.target) if part.strip()) for t in plan.tasks.all()]
+    measures = ["，".join(part for part in task if part.strip()) for task in tasks]
     if measures:
         sections.append((MEASURES_FIELD, MEASURES_HEADING, "\n".join(f"{n}. {m}" for n, m in enumerate(measures, 1))))
     return sections
+
+
+def plan_sections(plan: Plan) -> list[tuple[str, str, str]]:
+    texts = {key: getattr(plan, key) for key, _ in SECTIONS}
+    return text_sections(texts, [(t.title, t.detail, t.target) for t in plan.tasks.all()])
 
 
 def plan_names(plan: Plan) -> Names:

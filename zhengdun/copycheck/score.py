@@ -102,8 +102,10 @@ def _found(hashes: np.ndarray, other: np.ndarray) -> np.ndarray:
     return other[at] == hashes
 
 
-def score(units: tuple[Unit, ...], union: np.ndarray, other: np.ndarray) -> Score:
-    """The score of the text made of `units` (whose shingles are `union`) against `other`'s shingles."""
+def score(units: tuple[Unit, ...], union: np.ndarray, other: np.ndarray, section_copied: float = SECTION_COPIED) -> Score:
+    """The score of the text made of `units` (whose shingles are `union`)
+    against `other`'s shingles; `section_copied` is a parameter for the
+    calibration, which tries several."""
     judged = [u for u in units if len(u.hashes) >= MIN_SHINGLES]
     inter = int(np.count_nonzero(_found(union, other)))
     size = len(union) + len(other) - inter
@@ -118,13 +120,13 @@ def score(units: tuple[Unit, ...], union: np.ndarray, other: np.ndarray) -> Scor
     narrative = any(u.key not in OWN_BY_NATURE for u in judged)
     weight = total = 0.0
     for unit, share in zip(judged, shares, strict=True):
-        copied = share >= SECTION_COPIED
+        copied = share >= section_copied
         if narrative and unit.key in OWN_BY_NATURE and not copied:
             continue
         weight += len(unit.hashes)
         total += len(unit.hashes) * (1.0 if copied else share)
     sections = tuple(
-        SectionShare(key=u.key, heading=u.heading, share=_decimal(share), copied=share >= SECTION_COPIED)
+        SectionShare(key=u.key, heading=u.heading, share=_decimal(share), copied=share >= section_copied)
         for u, share in zip(judged, shares, strict=True)
     )
     return Score(value=_decimal(total / weight), containment=_decimal(containment), jaccard=_decimal(jaccard), sections=sections)

@@ -44,8 +44,8 @@ _TOWNSHIP_PLACEHOLDER = _PLACEHOLDER + "(?:" + "|".join(TOWNSHIP_SUFFIXES) + ")"
 # A run of X stands for a figure the sample leaves blank ("XX户", "XX年"); a
 # Chinese numeral counts as a figure only before a measure word, so "第一书记"
 # and "三会一课" stay words.
-_CHINESE_NUMBER = r"[零〇一二两三四五六七八九十][零〇一二两三四五六七八九十百千万]*(?=[名人个户亩元年岁次项天月位家条处余多])"
-_NUMBER = r"\d+(?:[.．]\d+)?|[XxＸｘ×*＊]{2,}|" + _CHINESE_NUMBER
+CHINESE_NUMBER = r"[零〇一二两三四五六七八九十][零〇一二两三四五六七八九十百千万]*(?=[名人个户亩元年岁次项天月位家条处余多])"
+_NUMBER = r"\d+(?:[.．]\d+)?|[XxＸｘ×*＊]{2,}|" + CHINESE_NUMBER
 
 # How many places of one seed in the second text are tried (see shared_passages).
 MAX_SEED_PLACES = 8
