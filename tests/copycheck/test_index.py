@@ -81,12 +81,12 @@ def test_it_returns_none_when_nothing_is_alike(world, campaign):
 def test_it_replaces_a_plans_index_rows_when_it_is_submitted_again(world, campaign):
     plan = copied_plan(campaign, world.village_e)
     check_on_submit(plan=plan)
-    first = set(Band.objects.filter(plan=plan).values_list("band", "bucket"))
+    first = set(Band.objects.filter(plan=plan).values_list("bucket", flat=True))
     assert first == plan_fingerprint(plan).band_keys()
     plan.problems = OWN_PROBLEMS
     plan.save()
     check_on_submit(plan=plan)
-    second = set(Band.objects.filter(plan=plan).values_list("band", "bucket"))
+    second = set(Band.objects.filter(plan=plan).values_list("bucket", flat=True))
     assert second == plan_fingerprint(plan).band_keys() and first != second
     assert Fingerprint.objects.filter(plan=plan).count() == 1
 
@@ -124,7 +124,7 @@ def test_it_indexes_the_shipped_samples_lazily(world, campaign):
 
 def test_it_reindexes_samples_by_command_and_drops_those_no_longer_shipped(db):
     Fingerprint.objects.create(sample="withdrawn", hashes=b"", text="")
-    Band.objects.create(sample="withdrawn", band=0, bucket="0")
+    Band.objects.create(sample="withdrawn", bucket="00")
     out = io.StringIO()
     call_command("index_plan_samples", stdout=out)
     assert out.getvalue() == f"已建立范本索引：{SEED_000}、{SEED_002}\n"

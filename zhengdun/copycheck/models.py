@@ -29,14 +29,11 @@ class Band(models.Model):
     plan = models.ForeignKey("plans.Plan", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     sample = models.CharField(max_length=50, blank=True)
     campaign = models.ForeignKey("campaigns.Campaign", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    band = models.PositiveSmallIntegerField()
-    bucket = models.CharField(max_length=32)
-
-    class Meta:
-        indexes = [models.Index(fields=["band", "bucket"])]
+    # The band's number (2 hex digits) and its four MinHash values (32).
+    bucket = models.CharField(max_length=34, db_index=True)
 
     def __str__(self) -> str:
-        return f"{self.plan_id or self.sample} band {self.band}"
+        return f"{self.plan_id or self.sample} bucket {self.bucket}"
 
 
 class SubmissionCheck(models.Model):
