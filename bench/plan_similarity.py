@@ -173,9 +173,9 @@ def build(n_plans: int, copied: float, rng: random.Random) -> tuple[Campaign, li
         batch_size=1000,
     )
     band_rows = (
-        Band(plan=p, campaign=campaign, band=band, bucket=bucket)
+        Band(plan=p, campaign=campaign, bucket=bucket)
         for p, fp in zip(plans, fps, strict=True)
-        for band, bucket in sorted(fp.band_keys())
+        for bucket in sorted(fp.band_keys())
     )
     batch: list[Band] = []
     for row in band_rows:
