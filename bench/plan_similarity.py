@@ -1,13 +1,13 @@
-"""Benchmark: copy detection (一村一策 in name only) in a campaign of N plans.
+"""Benchmark: copy detection (一村一策 in name only, zhengdun/copycheck/) in a campaign of N plans.
 
     .venv/bin/python bench/plan_similarity.py [--plans 10000] [--runs 7] [--copied 0.02]
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/zhengdun_bench_plans .venv/bin/python bench/plan_similarity.py
 
 Builds a scratch database (a temporary SQLite file unless DATABASE_URL is set;
 on PostgreSQL it uses that database as is, so point it at an empty scratch one)
-with one campaign of N synthetic plans, their signatures and LSH bands, then
-times check_on_submit (index the plan, one candidate query, score the
-candidates) for a new plan: an original one, and a copy of a plan that a share
+with one campaign of N synthetic plans, their fingerprints and per-section
+LSH bands, then times check_on_submit (index the plan, one candidate query,
+score the candidates exactly, store the result) for a new plan: an original one, and a copy of a plan that a share
 of the campaign (--copied) already copied, so its candidates are many. Prints
 the median, the query count and the candidate count, and first a calibration
 table of exact shingle Jaccard for shingle sizes 3, 4 and 5.
@@ -42,22 +42,21 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from zhengdun.campaigns.models import Campaign  # noqa: E402
 from zhengdun.cases.models import Case  # noqa: E402
-from zhengdun.organizations.models import Organization  # noqa: E402
-from zhengdun.plans.models import SECTIONS, Plan, PlanShingles, PlanSignature  # noqa: E402
-from zhengdun.plans.similarity import (  # noqa: E402
+from zhengdun.copycheck.index import (  # noqa: E402
     SAMPLE_DIR,
-    bands,
+    Fingerprinted,
     candidates,
-    check_on_submit,
+    fingerprint,
     index_shipped_samples,
-    load_signature,
-    plan_body,
-    plan_signature,
-    plan_texts,
-    signature,
+    plan_fingerprint,
     similar_plans,
+    text_sections,
 )
-from zhengdun.plans.similarity_text import Names, jaccard, names_for, normalise, shingles  # noqa: E402
+from zhengdun.copycheck.models import Band, Fingerprint  # noqa: E402
+from zhengdun.copycheck.services import check_on_submit  # noqa: E402
+from zhengdun.copycheck.text import jaccard, names_for, normalise, shingles  # noqa: E402
+from zhengdun.organizations.models import Organization  # noqa: E402
+from zhengdun.plans.models import SECTIONS, Plan  # noqa: E402
 
 STEP = 4
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -100,12 +99,6 @@ def synthetic_sections(rng: random.Random, village: str) -> dict[str, str]:
 def localised_copy(sections: dict[str, str], source: str, village: str, rng: random.Random) -> dict[str, str]:
     """What copying looks like: another village's name, other figures."""
     return {f: re.sub(r"\d+", lambda _: str(rng.randint(1, 99)), t.replace(source, village)) for f, t in sections.items()}
-
-
-def _signature_bytes(body: str, names: Names) -> bytes:
-    hashvalues = signature(body, names)
-    assert hashvalues is not None
-    return hashvalues.tobytes()
 
 
 def build(n_plans: int, copied: float, rng: random.Random) -> tuple[Campaign, list[Organization], dict[str, str], str]:
@@ -168,21 +161,29 @@ def build(n_plans: int, copied: float, rng: random.Random) -> tuple[Campaign, li
         plans.append(Plan(case=case, title=f"{village}党支部整顿提升工作方案", status="submitted", **sections))
     plans = Plan.objects.bulk_create(plans, batch_size=1000)
 
-    texts = [plan_texts(p) for p in plans]
-    signatures = [_signature_bytes(body, names_for(p.case.organization)) for p, (body, _) in zip(plans, texts, strict=True)]
-    PlanSignature.objects.bulk_create(
+    # The plans have no tasks: their sections are the whole text, as index_plan would read it.
+    fps: list[Fingerprinted] = [
+        fingerprint(text_sections({k: getattr(p, k) for k, _ in SECTIONS}, []), names_for(p.case.organization)) for p in plans
+    ]
+    Fingerprint.objects.bulk_create(
         [
-            PlanSignature(plan=p, campaign=campaign, hashvalues=s, text=display)
-            for p, s, (_, display) in zip(plans, signatures, texts, strict=True)
+            Fingerprint(plan=p, campaign=campaign, hashes=fp.union.tobytes(), text=fp.display)
+            for p, fp in zip(plans, fps, strict=True)
         ],
         batch_size=1000,
     )
-    bands_rows = [
-        PlanShingles(plan=p, campaign=campaign, band=band, bucket=bucket)
-        for p, s in zip(plans, signatures, strict=True)
-        for band, bucket in bands(load_signature(s))
-    ]
-    PlanShingles.objects.bulk_create(bands_rows, batch_size=5000)
+    band_rows = (
+        Band(plan=p, campaign=campaign, bucket=bucket)
+        for p, fp in zip(plans, fps, strict=True)
+        for bucket in sorted(fp.band_keys())
+    )
+    batch: list[Band] = []
+    for row in band_rows:
+        batch.append(row)
+        if len(batch) == 20_000:
+            Band.objects.bulk_create(batch, batch_size=5000)
+            batch = []
+    Band.objects.bulk_create(batch, batch_size=5000)
     index_shipped_samples()
     return campaign, villages[n_plans:], popular, popular_village
 
@@ -253,12 +254,20 @@ def main() -> None:
     original = new_plan(spare[0], synthetic_sections(rng, spare[0].name.removesuffix("党支部")))
     copy = new_plan(spare[1], localised_copy(popular, popular_village, spare[1].name.removesuffix("党支部"), rng))
     for label, plan in (("original plan", original), ("copy of a plan copied by --copied of the campaign", copy)):
-        score = check_on_submit(plan)
-        found = candidates(signature(plan_body(plan), names_for(plan.case.organization)), campaign.pk, plan.pk)
+        score = check_on_submit(plan=plan)
+        found = candidates(plan_fingerprint(plan), campaign.pk, plan.pk)
         print(f"{label}: top score {score}, {len(found)} candidates")
-        timed("  signature of its text (normalise, shingle, MinHash)", lambda plan=plan: plan_signature(plan), args.runs)
-        timed("  similar_plans (signature, candidates, scoring)", lambda plan=plan: similar_plans(plan), args.runs)
-        timed(f"  check_on_submit ({args.plans} plans: re-index and compare)", lambda plan=plan: check_on_submit(plan), args.runs)
+        timed(
+            "  fingerprint of its text (normalise, shingle, MinHash per section)",
+            lambda plan=plan: plan_fingerprint(plan),
+            args.runs,
+        )
+        timed("  similar_plans (fingerprint, candidates, exact scoring)", lambda plan=plan: similar_plans(plan), args.runs)
+        timed(
+            f"  check_on_submit ({args.plans} plans: re-index, compare, store)",
+            lambda plan=plan: check_on_submit(plan=plan),
+            args.runs,
+        )
 
 
 if __name__ == "__main__":

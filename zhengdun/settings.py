@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "zhengdun.plans",
     "zhengdun.rectification",
     "zhengdun.notices",
+    "zhengdun.copycheck",
     "zhengdun.api",
 ]
 

@@ -21,6 +21,7 @@ urlpatterns = [
     path("plans/", include("zhengdun.plans.urls")),
     path("plans/", include("zhengdun.rectification.urls")),
     path("plans/", include("zhengdun.notices.urls")),
+    path("plans/", include("zhengdun.copycheck.urls")),
     path("p/", include((notice_urls.public_urlpatterns, "public"))),
     path("audit/", include("zhengdun.audit.urls")),
     path("ledger/", include("zhengdun.ledger.urls")),

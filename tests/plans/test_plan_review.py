@@ -70,10 +70,10 @@ def test_it_refuses_submitting_twice(plan, town1):
 
 
 def test_it_stores_the_copy_checks_score(plan, town1, monkeypatch):
-    import zhengdun.plans.similarity as similarity
+    import zhengdun.copycheck.services as copycheck
 
     seen = []
-    monkeypatch.setattr(similarity, "check_on_submit", lambda p: seen.append(p.pk) or Decimal("0.912"), raising=False)
+    monkeypatch.setattr(copycheck, "check_on_submit", lambda *, plan: seen.append(plan.pk) or Decimal("0.912"))
     plan = submit(plan, town1)
     assert seen == [plan.pk]
     assert plan.similarity == Decimal("0.912")

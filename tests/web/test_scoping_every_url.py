@@ -11,8 +11,9 @@ from typing import Any
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from tests.copycheck import copycheck_support
 from tests.notices import notice_support
-from tests.plans import plan_support, similarity_support
+from tests.plans import plan_support
 from tests.rectification.support import web_scoping_objects
 from zhengdun.campaigns.services import campaign_create_from_template
 from zhengdun.cases.services import case_open
@@ -75,7 +76,7 @@ def town1_objects(world: Any, campaign: Any, town1: Any, county: Any) -> dict[st
         "screening": screening.pk,
         "org_pk": world.village_e.pk,
         **web_scoping_objects(campaign, world.community_s),
-        **similarity_support.web_scoping_objects(campaign, world.town1_org),
+        **copycheck_support.web_scoping_objects(campaign, world.town1_org),
         **notice_support.scoping_ids(campaign, world.town1_org),
         **plan_support.web_scoping_objects(campaign, world.town1_org),
     }
@@ -119,7 +120,7 @@ def town2_objects(world: Any, campaign: Any, county: Any) -> dict[str, Any]:
         "screening": screening.pk,
         "org_pk": world.village_n.pk,
         **web_scoping_objects(campaign, world.village_m),
-        **similarity_support.web_scoping_objects(campaign, world.town2_org),
+        **copycheck_support.web_scoping_objects(campaign, world.town2_org),
         **notice_support.scoping_ids(campaign, world.town2_org),
         **plan_support.web_scoping_objects(campaign, world.town2_org),
     }

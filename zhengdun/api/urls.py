@@ -38,7 +38,7 @@ api.add_router("/", ledger.router)
 api.add_router("/", "zhengdun.support.api.router")
 api.add_router("/", screening_router)
 api.add_router("/", "zhengdun.rectification.api.router")
-api.add_router("/", "zhengdun.api.similarity.router")
+api.add_router("/", "zhengdun.copycheck.api.router")
 api.add_router("/", "zhengdun.notices.api.router")
 api.add_router("/", "zhengdun.api.plans.router")
 

@@ -262,34 +262,3 @@ class TaskEvent(TransitionEvent):
 
     def __str__(self) -> str:
         return f"{self.task_id}: {self.from_state} → {self.to_state}"
-
-
-class PlanShingles(models.Model):
-    """Locality-sensitive hash bands of a plan's text, for finding near copies
-    with one indexed query instead of comparing against every plan."""
-
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
-    # Shipped sample plans (the seeds) are indexed too, under a name instead of a plan.
-    sample = models.CharField(max_length=50, blank=True)
-    campaign = models.ForeignKey("campaigns.Campaign", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    band = models.PositiveSmallIntegerField()
-    bucket = models.CharField(max_length=32)
-
-    class Meta:
-        indexes = [models.Index(fields=["band", "bucket"])]
-
-    def __str__(self) -> str:
-        return f"{self.plan_id or self.sample} band {self.band}"
-
-
-class PlanSignature(models.Model):
-    """The MinHash signature of a plan (or shipped sample) as stored bytes."""
-
-    plan = models.OneToOneField(Plan, on_delete=models.CASCADE, null=True, blank=True, related_name="signature")
-    sample = models.CharField(max_length=50, blank=True)
-    campaign = models.ForeignKey("campaigns.Campaign", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    hashvalues = models.BinaryField()
-    text = models.TextField()
-
-    def __str__(self) -> str:
-        return f"signature of {self.plan_id or self.sample}"

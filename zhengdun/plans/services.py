@@ -8,7 +8,6 @@ table (plans/transitions.py).
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -26,6 +25,7 @@ from zhengdun.core.scoping import ensure_org_in_scope
 from zhengdun.plans import drafting
 from zhengdun.plans.models import Plan, PlanReview, PlanSeen, PlanStatus, PlanVersion, ReviewDecision, ReviewLevel, Task
 from zhengdun.plans.selectors import plan_content
+from zhengdun.plans.signals import plan_version_frozen
 from zhengdun.plans.transitions import PLAN_WORKFLOW, REVIEW_ACTIONS
 
 ERR_NO_ADD = "您没有制定整顿方案的权限"
@@ -219,18 +219,6 @@ def _missing_for_submit(plan: Plan) -> list[str]:
     return missing
 
 
-def _check_similarity(plan: Plan) -> None:
-    """Store the copy check's highest score (None: nothing alike) on the plan."""
-    # The copy check is a separate module; a submission works without it.
-    try:
-        from zhengdun.plans.similarity import check_on_submit
-    except (ImportError, AttributeError):
-        return
-    score = check_on_submit(plan)
-    plan.similarity = None if score is None else Decimal(str(score)).quantize(Decimal("0.001"))
-    Plan.objects.filter(pk=plan.pk).update(similarity=plan.similarity)
-
-
 def _next_version(plan: Plan, actor: Actor, reason: str) -> PlanVersion:
     number = (PlanVersion.objects.filter(plan=plan).aggregate(n=Max("number"))["n"] or 0) + 1
     return PlanVersion.objects.create(plan=plan, number=number, content=plan_content(plan), reason=reason, created_by=actor)
@@ -259,8 +247,8 @@ def plan_submit(*, plan: Plan, actor: Actor, expected_version: int) -> Plan:
             expected_version=expected_version,
             event_data={"version_number": number},
         )
-        _next_version(current, actor, "提交审核")
-        _check_similarity(current)
+        version = _next_version(current, actor, "提交审核")
+        plan_version_frozen.send(sender=Plan, plan=current, version=version, actor=actor)
     plan.refresh_from_db()
     return plan
 

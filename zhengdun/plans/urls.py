@@ -1,4 +1,4 @@
-from django.urls import include, path
+from django.urls import path
 
 from zhengdun.plans import views
 
@@ -17,5 +17,4 @@ urlpatterns = [
     path("<int:pk>/measures/<int:task_id>/", views.measure_edit, name="measure_edit"),
     path("<int:pk>/measures/<int:task_id>/delete/", views.measure_delete, name="measure_delete"),
     path("<int:plan_id>/docx/", views.docx, name="docx"),
-    path("", include("zhengdun.plans.similarity_urls")),
 ]

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from tests.plans.similarity_support import SEED_000, SEED_002, sample_text
-from zhengdun.plans.similarity_text import (
+from tests.copycheck.copycheck_support import SEED_000, SEED_002, sample_text
+from zhengdun.copycheck.text import (
     NUMBER_TOKEN,
     ORG_TOKEN,
     PARENT_TOKEN,

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.core.management import call_command
 
-from tests.plans.similarity_support import (
+from tests.copycheck.copycheck_support import (
     OWN_PROBLEMS,
     SEED_000,
     SEED_002,
@@ -20,13 +20,18 @@ from tests.plans.similarity_support import (
     villages,
 )
 from zhengdun.campaigns.services import campaign_create_from_template
-from zhengdun.plans.models import PlanShingles, PlanSignature, Task
-from zhengdun.plans.similarity import BANDS, check_on_submit, estimate, index_plan, plan_signature, similar_plans
-from zhengdun.plans.similarity_selectors import similar_box
+from zhengdun.copycheck.index import index_plan, plan_fingerprint, sample_fingerprint, similar_plans
+from zhengdun.copycheck.models import Band, Fingerprint
+from zhengdun.copycheck.score import score
+from zhengdun.copycheck.selectors import similar_box
+from zhengdun.copycheck.services import check_on_submit
+from zhengdun.plans.models import Task
 
 
 def _score(first, second):
-    return estimate(plan_signature(first), plan_signature(second))
+    """The symmetric overlap (Jaccard) of two plans, as the check measured it before containment."""
+    mine, theirs = plan_fingerprint(first), plan_fingerprint(second)
+    return score(mine.units, mine.union, theirs.union).jaccard
 
 
 def test_it_scores_a_copy_with_another_village_name_and_figures_at_least_0_9(world, campaign):
@@ -34,7 +39,7 @@ def test_it_scores_a_copy_with_another_village_name_and_figures_at_least_0_9(wor
     copy = copied_plan(campaign, world.village_n, numbers_from=2)
     assert _score(original, copy) >= Decimal("0.9")
     index_plan(original)
-    assert check_on_submit(copy) >= Decimal("0.9")
+    assert check_on_submit(plan=copy) >= Decimal("0.9")
 
 
 def test_it_scores_a_copy_with_one_section_rewritten_in_between(world, campaign):
@@ -51,7 +56,7 @@ def test_it_scores_the_two_seed_plans_below_0_3(world, campaign):
 
 def test_it_finds_the_shipped_sample_a_plan_was_copied_from(world, campaign):
     copy = copied_plan(campaign, world.village_w, SEED_002)
-    assert check_on_submit(copy) >= Decimal("0.9")
+    assert check_on_submit(plan=copy) >= Decimal("0.9")
     [top] = similar_plans(copy, limit=1)
     assert (top.plan, top.sample) == (None, SEED_002)
     assert top.title == "关于XX村党支部整顿转化工作方案"
@@ -59,30 +64,31 @@ def test_it_finds_the_shipped_sample_a_plan_was_copied_from(world, campaign):
 
 def test_it_returns_the_score_with_three_places(world, campaign):
     copied_plan(campaign, world.village_e, numbers_from=1)
-    score = check_on_submit(copied_plan(campaign, world.village_n, problems=OWN_PROBLEMS))
+    score = check_on_submit(plan=copied_plan(campaign, world.village_n, problems=OWN_PROBLEMS))
     assert score == score.quantize(Decimal("0.001")) and score.as_tuple().exponent == -3
 
 
 def test_it_returns_none_for_a_text_too_short_to_judge_and_indexes_nothing(world, campaign):
     plan = plan_for(campaign, world.village_e, problems="见附件。")
-    assert check_on_submit(plan) is None
-    assert not PlanShingles.objects.filter(plan=plan).exists()
+    assert check_on_submit(plan=plan) is None
+    assert not Band.objects.filter(plan=plan).exists()
 
 
 def test_it_returns_none_when_nothing_is_alike(world, campaign):
-    assert check_on_submit(plan_for(campaign, world.village_n, problems=OWN_PROBLEMS)) is None
+    assert check_on_submit(plan=plan_for(campaign, world.village_n, problems=OWN_PROBLEMS)) is None
 
 
 def test_it_replaces_a_plans_index_rows_when_it_is_submitted_again(world, campaign):
     plan = copied_plan(campaign, world.village_e)
-    check_on_submit(plan)
-    first = set(PlanShingles.objects.filter(plan=plan).values_list("band", "bucket"))
+    check_on_submit(plan=plan)
+    first = set(Band.objects.filter(plan=plan).values_list("bucket", flat=True))
+    assert first == plan_fingerprint(plan).band_keys()
     plan.problems = OWN_PROBLEMS
     plan.save()
-    check_on_submit(plan)
-    second = set(PlanShingles.objects.filter(plan=plan).values_list("band", "bucket"))
-    assert len(first) == len(second) == BANDS and first != second
-    assert PlanSignature.objects.filter(plan=plan).count() == 1
+    check_on_submit(plan=plan)
+    second = set(Band.objects.filter(plan=plan).values_list("bucket", flat=True))
+    assert second == plan_fingerprint(plan).band_keys() and first != second
+    assert Fingerprint.objects.filter(plan=plan).count() == 1
 
 
 def test_it_compares_only_with_plans_of_the_same_campaign(world, campaign, county):
@@ -109,20 +115,21 @@ def test_it_lists_matches_from_the_campaigns_threshold(world, campaign, county):
 
 
 def test_it_indexes_the_shipped_samples_lazily(world, campaign):
-    assert not PlanSignature.objects.filter(plan__isnull=True).exists()
+    assert not Fingerprint.objects.filter(plan__isnull=True).exists()
     similar_plans(copied_plan(campaign, world.village_e))
-    assert set(PlanSignature.objects.filter(plan__isnull=True).values_list("sample", flat=True)) == {SEED_000, SEED_002}
-    assert PlanShingles.objects.filter(plan__isnull=True).count() == 2 * BANDS
+    assert set(Fingerprint.objects.filter(plan__isnull=True).values_list("sample", flat=True)) == {SEED_000, SEED_002}
+    bands = sum(len(sample_fingerprint(sample_text(name)).band_keys()) for name in (SEED_000, SEED_002))
+    assert Band.objects.filter(plan__isnull=True).count() == bands
 
 
 def test_it_reindexes_samples_by_command_and_drops_those_no_longer_shipped(db):
-    PlanSignature.objects.create(sample="withdrawn", hashvalues=b"", text="")
-    PlanShingles.objects.create(sample="withdrawn", band=0, bucket="0")
+    Fingerprint.objects.create(sample="withdrawn", hashes=b"", text="")
+    Band.objects.create(sample="withdrawn", bucket="00")
     out = io.StringIO()
     call_command("index_plan_samples", stdout=out)
     assert out.getvalue() == f"已建立范本索引：{SEED_000}、{SEED_002}\n"
-    assert set(PlanSignature.objects.values_list("sample", flat=True)) == {SEED_000, SEED_002}
-    assert not PlanShingles.objects.filter(sample="withdrawn").exists()
+    assert set(Fingerprint.objects.values_list("sample", flat=True)) == {SEED_000, SEED_002}
+    assert not Band.objects.filter(sample="withdrawn").exists()
 
 
 def test_it_finds_candidates_in_the_same_number_of_queries_however_many_plans_are_indexed(

@@ -10,9 +10,8 @@ from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.views.decorators.http import require_GET
 
-from zhengdun.core.scoping import get_object_or_404
-from zhengdun.plans.models import Plan
-from zhengdun.plans.similarity_selectors import (
+from zhengdun.copycheck.score import SECTION_COPIED_PERCENT
+from zhengdun.copycheck.selectors import (
     ERR_NOT_REVIEWER,
     OUT_OF_SCOPE_NOTE,
     Comparison,
@@ -20,6 +19,8 @@ from zhengdun.plans.similarity_selectors import (
     compare_with_plan,
     compare_with_sample,
 )
+from zhengdun.core.scoping import get_object_or_404
+from zhengdun.plans.models import Plan
 
 
 def highlight(text: str, marks: list[tuple[int, int, int]]) -> SafeString:
@@ -58,8 +59,9 @@ def _render(request: HttpRequest, comparison: Comparison) -> HttpResponse:
         "left": highlight(comparison.left, [(p.a[0], p.a[1], p.number) for p in comparison.passages]),
         "right": highlight(comparison.right, [(p.b[0], p.b[1], p.number) for p in comparison.passages]),
         "out_of_scope_note": OUT_OF_SCOPE_NOTE,
+        "section_copied": SECTION_COPIED_PERCENT,
     }
-    return render(request, "plans/similar_pair.html", context)
+    return render(request, "copycheck/similar_pair.html", context)
 
 
 @login_required

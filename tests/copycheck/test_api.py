@@ -5,10 +5,20 @@ from __future__ import annotations
 import pytest
 
 from tests.api.conftest import ApiClient
-from tests.plans.similarity_support import FAR_ONLY, OWN_PROBLEMS, SEED_000, copied_plan, reviewed_trio
+from tests.copycheck.copycheck_support import (
+    FAR_ONLY,
+    OWN_PROBLEMS,
+    SEED_000,
+    copied_plan,
+    localised,
+    plan_for,
+    reviewed_trio,
+    sample_text,
+    sections_of,
+)
 from zhengdun.accounts.models import ApiToken
-from zhengdun.plans.similarity import index_plan
-from zhengdun.plans.similarity_selectors import ERR_NOT_REVIEWER
+from zhengdun.copycheck.index import index_plan
+from zhengdun.copycheck.selectors import ERR_NOT_REVIEWER
 
 
 @pytest.fixture
@@ -63,7 +73,9 @@ def test_it_answers_401_without_a_token(plans):
 
 def test_it_never_lists_another_subtrees_plan_below_the_threshold(world, campaign, county, town2, api_as):
     index_plan(copied_plan(campaign, world.village_e, numbers_from=1))
-    probe = copied_plan(campaign, world.village_n, numbers_from=2, problems=OWN_PROBLEMS)  # about 0.78 alike
+    # Only its goals copied, its problems its own: about 0.45, below the threshold.
+    goals = sections_of(localised(sample_text(SEED_000), world.village_n))["goals"]
+    probe = plan_for(campaign, world.village_n, problems=OWN_PROBLEMS, goals=goals)
     body = api_as(town2).get(f"/plans/{probe.pk}/similar", min_score="0.1").json()
     assert [m["kind"] for m in body["matches"]] == ["sample"]
     body = api_as(county).get(f"/plans/{probe.pk}/similar", min_score="0.1").json()

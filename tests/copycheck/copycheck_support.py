@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import itertools
 import re
+from datetime import date
 from typing import Any
 
+from bench.copycheck_corpus.corpus import CorpusPlan, distinct_plans
 from tests.personas import add_village
 from zhengdun.cases.models import Case
+from zhengdun.copycheck.index import SAMPLE_DIR, index_plan
 from zhengdun.organizations.models import Organization
-from zhengdun.plans.models import Plan
-from zhengdun.plans.similarity import SAMPLE_DIR, index_plan
+from zhengdun.plans.models import Plan, Task
 
 # Seed 000's sample (艾草村) and seed 002's (XX村, "请勿照搬照抄").
 SEED_000 = "sample_aicao_village"
@@ -77,6 +79,21 @@ def copied_plan(campaign: Any, org: Organization, sample: str = SEED_000, number
     return plan_for(campaign, org, **sections)
 
 
+def corpus_plan(name: str) -> CorpusPlan:
+    """A distinct plan of the calibration corpus (bench/copycheck_corpus/)."""
+    return next(p for p in distinct_plans() if p.name == name)
+
+
+def plan_from(campaign: Any, org: Organization, source: CorpusPlan) -> Plan:
+    """A draft plan for `org` with a corpus plan's sections and tasks: ready to submit."""
+    plan = plan_for(campaign, org, **source.sections)
+    Task.objects.bulk_create(
+        Task(plan=plan, order=n, title=title, detail=detail, target=target, owner_name="王建国", deadline=date(2026, 12, 31))
+        for n, (title, detail, target) in enumerate(source.tasks)
+    )
+    return plan
+
+
 # Text only 东关村 and 西关村 share (with markup, to be escaped), and text only 北河村 has.
 HOSTILE = '<img src=x onerror="alert(1)">村民代表会议每季度召开一次，议事结果张榜公布接受监督。'
 FAR_ONLY = "河口镇北河村独有的一段说明文字，不应让城关镇看到。"
@@ -113,4 +130,4 @@ def web_scoping_objects(campaign: Any, township: Organization) -> dict[str, Any]
     plan = copied_plan(campaign, first)
     other = copied_plan(campaign, second, numbers_from=1)
     index_plan(other)
-    return {"plans:similar": plan.pk, "plans:similar_sample": plan.pk, "other_id": other.pk, "name": SEED_000}
+    return {"copycheck:similar": plan.pk, "copycheck:similar_sample": plan.pk, "other_id": other.pk, "name": SEED_000}

@@ -1,6 +1,6 @@
 """python manage.py index_plan_samples [--plans]
 
-Indexes the shipped sample plans (plans/seed_texts/*.txt) for copy detection.
+Indexes the shipped sample plans (copycheck/seed_texts/*.txt) for copy detection.
 Copy detection also does this by itself the first time it finds no sample in
 the index, so the command is for after the sample files or the text
 normalisation change. The index is derived data: nothing is audited.
@@ -12,8 +12,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from zhengdun.copycheck.index import index_plan, index_shipped_samples
+from zhengdun.copycheck.models import Fingerprint
 from zhengdun.plans.models import Plan
-from zhengdun.plans.similarity import index_plan, index_shipped_samples
 
 DONE_SAMPLES = "已建立范本索引：{names}"
 DONE_PLANS = "已重建 {count} 份方案的索引"
@@ -29,7 +30,9 @@ class Command(BaseCommand):
         names = index_shipped_samples()
         self.stdout.write(DONE_SAMPLES.format(names="、".join(names) or "无"))
         if options["plans"]:
-            plans = Plan.objects.filter(signature__isnull=False).select_related("case__organization__parent")
+            plans = Plan.objects.filter(pk__in=Fingerprint.objects.filter(plan__isnull=False).values("plan_id")).select_related(
+                "case__organization__parent"
+            )
             count = 0
             for plan in plans.iterator(chunk_size=500):
                 index_plan(plan)

@@ -1,0 +1,1 @@
+"""Copy detection has no forms: its pages only read."""
