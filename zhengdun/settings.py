@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "zhengdun.ledger",
     "zhengdun.screening",
     "zhengdun.plans",
+    "zhengdun.dashboard",
+    "zhengdun.demo",
     "zhengdun.api",
 ]
 

@@ -7,4 +7,8 @@ class OrganizationsConfig(AppConfig):
     verbose_name = "组织"
 
     def ready(self) -> None:
+        from zhengdun.core.scoping import add_scope_roots
         from zhengdun.organizations import assignment_checks  # noqa: F401  (registers its workflow guards)
+        from zhengdun.organizations.selectors import linked_paths
+
+        add_scope_roots(linked_paths)
