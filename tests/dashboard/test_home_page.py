@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from tests.dashboard.conftest import PLAN_RETURN_NOTE, RETURN_NOTE, Busy, proposed
+from tests.dashboard.todo_support import PLAN_RETURN_NOTE, RETURN_NOTE, Busy, proposed
 from tests.personas import add_village
 from tests.plans.notice_support import comment_on
 from tests.plans.task_support import make_task

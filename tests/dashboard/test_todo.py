@@ -7,7 +7,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.dashboard.conftest import PLAN_RETURN_NOTE, RETURN_NOTE, Busy, proposed
+from tests.dashboard.todo_support import PLAN_RETURN_NOTE, RETURN_NOTE, Busy, proposed
 from tests.personas import add_village
 from tests.plans import plan_support
 from zhengdun.campaigns.models import Criterion
