@@ -106,6 +106,11 @@ def _below_returner(qs: QuerySet[M], user: Actor) -> QuerySet[M]:
     return qs.filter(Q(returned_from__isnull=True) | Q(returned_from__in=above))
 
 
+def _annotation(row: Model, name: str) -> Any:
+    """A value the provider's query annotated on the row (the model does not declare it)."""
+    return getattr(row, name)
+
+
 def _org_id(user: Actor) -> int:
     # 0 matches no organization: a user without one is the level above nothing.
     return user.organization_id or 0
@@ -130,7 +135,7 @@ def proposals_to_decide(user: Actor, limit: int) -> TodoGroup | None:
             organization=c.organization.name,
             url=reverse("cases:detail", args=[c.pk]),
             action="认定",
-            at=c.proposed_at,
+            at=_annotation(c, "proposed_at"),
             detail=c.main_problems.splitlines()[0] if c.main_problems else "",
         )
         for c in rows
@@ -203,8 +208,8 @@ def returned_plans(user: Actor, limit: int) -> TodoGroup | None:
             organization=p.case.organization.name,
             url=reverse("plans:edit", args=[p.pk]),
             action="修改",
-            at=p.returned_at or p.updated_at,
-            detail=p.return_reason or "",
+            at=_annotation(p, "returned_at") or p.updated_at,
+            detail=_annotation(p, "return_reason") or "",
             urgent=True,
         )
         for p in rows
@@ -231,7 +236,7 @@ def returned_screenings(user: Actor, limit: int) -> TodoGroup | None:
         .filter(last_action="return")
     )
     qs = _below_returner(qs, user).annotate(todo_total=TOTAL)
-    rows = list(qs.order_by("-returned_at", "-id")[:limit])
+    rows = list(qs.order_by(F("returned_at").desc(), "-id")[:limit])
     items = []
     for c in rows:
         record = c.screening_record
@@ -246,8 +251,8 @@ def returned_screenings(user: Actor, limit: int) -> TodoGroup | None:
                 organization=c.organization.name,
                 url=url,
                 action="重新排查",
-                at=c.returned_at,
-                detail=c.return_reason,
+                at=_annotation(c, "returned_at"),
+                detail=_annotation(c, "return_reason"),
                 urgent=True,
             )
         )
@@ -319,13 +324,13 @@ def tasks_due(user: Actor, limit: int) -> TodoGroup | None:
     rows = mark_overdue(qs.order_by("deadline", "id")[:limit], today)
     items = [
         TodoItem(
-            title=f"整改任务{_due_text(t.deadline, t.overdue_days)}：{t.title}",
+            title=f"整改任务{_due_text(t.deadline, _annotation(t, 'overdue_days'))}：{t.title}",
             organization=t.plan.case.organization.name,
             url=reverse("plans:task_detail", args=[t.pk]),
             action="报进展",
             at=t.deadline,
             detail=f"责任人：{t.owner_name}；进度 {t.progress}%",
-            urgent=bool(t.overdue_days),
+            urgent=bool(_annotation(t, "overdue_days")),
         )
         for t in rows
     ]
