@@ -95,6 +95,19 @@ def test_a_returned_screening_links_to_its_screening_record(
         "后营村党支部": reverse("screening:record", args=[rnd.pk, org.pk]),
         "南关社区党支部": reverse("cases:detail", args=[busy.returned_case.pk]),
     }
+    record.refresh_from_db()
+    record_save(
+        round=rnd,
+        organization=org,
+        method="field_check",
+        conclusion="not_weak",
+        findings={},
+        screened_on=timezone.localdate(),
+        actor=town1,
+        expected_version=record.version,
+    )
+    organizations = [item.organization for item in by_kind(town1)["returned_screenings"].items]
+    assert organizations == ["南关社区党支部"], "screened again and found not weak: nothing waits any more"
 
 
 def test_it_gives_branch1_its_own_organization_tasks_most_urgent_first(busy: Busy, branch1: Any) -> None:

@@ -34,6 +34,7 @@ from zhengdun.plans.models import CommentStatus, Plan, PlanReview, PlanStatus, R
 from zhengdun.plans.public_selectors import comment_list
 from zhengdun.plans.selectors import plan_list
 from zhengdun.plans.task_selectors import extensions_to_decide, mark_overdue
+from zhengdun.screening.models import Conclusion
 
 PERM_IDENTIFY = "cases.identify_case"
 PERM_PROPOSE = "cases.propose_case"
@@ -220,7 +221,8 @@ def returned_plans(user: Actor, limit: int) -> TodoGroup | None:
 
 def returned_screenings(user: Actor, limit: int) -> TodoGroup | None:
     """Proposals the county returned (the case is back in "screened"), for those
-    below the level that returned them, to screen again or let go."""
+    below the level that returned them, to screen again or let go: until it is
+    proposed again or its record is concluded "not weak"."""
     if not user.has_perm(PERM_PROPOSE):
         return None
     last = CaseEvent.objects.filter(case=OuterRef("pk")).order_by("-at", "-id")
@@ -234,6 +236,7 @@ def returned_screenings(user: Actor, limit: int) -> TodoGroup | None:
             returned_from=Subquery(last.values("actor__organization__path")[:1]),
         )
         .filter(last_action="return")
+        .exclude(screening_record__conclusion=Conclusion.NOT_WEAK)
     )
     qs = _below_returner(qs, user).annotate(todo_total=TOTAL)
     rows = list(qs.order_by(F("returned_at").desc(), "-id")[:limit])
