@@ -30,6 +30,7 @@ api.add_router("/", tasks.router)
 api.add_router("/", "zhengdun.api.similarity.router")
 api.add_router("/", "zhengdun.api.public.router")
 api.add_router("/", "zhengdun.api.plans.router")
+api.add_router("/", "zhengdun.dashboard.api.router")
 
 
 @api.exception_handler(ServiceError)
