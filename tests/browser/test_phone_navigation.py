@@ -54,7 +54,7 @@ def test_town1_uses_the_menu_and_its_to_do_list_on_a_phone(busy: Busy, browser: 
         assert_fits(page)
 
     page.goto("/")
-    page.get_by_test_id("todo").get_by_role("link", name="审核").click()
+    page.get_by_test_id("todo").get_by_role("link", name="去审核").click()
     page.wait_for_url(f"**/plans/{busy.township_review.pk}/review/township/")
     assert_fits(page)
     page.context.close()
@@ -66,7 +66,7 @@ def test_branch1_and_the_inspector_see_their_own_lists_on_a_phone(busy: Busy, br
     items = page.get_by_test_id("todo-item")
     assert items.count() == 2
     assert "已逾期 4 天" in items.first.inner_text()
-    items.first.get_by_role("link", name="报进展").click()
+    items.first.get_by_role("link", name="去报进展").click()
     page.wait_for_url(f"**/plans/tasks/{busy.overdue_task.pk}/")
     assert_fits(page)
     page.get_by_test_id("menu-toggle").click()

@@ -135,7 +135,7 @@ def proposals_to_decide(user: Actor, limit: int) -> TodoGroup | None:
             title=f"拟定整顿对象待认定（{c.campaign.name}）",
             organization=c.organization.name,
             url=reverse("cases:detail", args=[c.pk]),
-            action="认定",
+            action="去认定",
             at=_annotation(c, "proposed_at"),
             detail=c.main_problems.splitlines()[0] if c.main_problems else "",
         )
@@ -163,7 +163,7 @@ def township_reviews(user: Actor, limit: int) -> TodoGroup | None:
             title=f"整顿方案待乡镇（街道）审核：{p.title}",
             organization=p.case.organization.name,
             url=reverse("plans:review", args=[p.pk, "township"]),
-            action="审核",
+            action="去审核",
             at=p.updated_at,
         )
         for p in rows
@@ -182,7 +182,7 @@ def county_approvals(user: Actor, limit: int) -> TodoGroup | None:
             title=f"整顿方案待县级审批：{p.title}",
             organization=p.case.organization.name,
             url=reverse("plans:review", args=[p.pk, "county"]),
-            action="审批",
+            action="去审批",
             at=p.updated_at,
         )
         for p in rows
@@ -208,7 +208,7 @@ def returned_plans(user: Actor, limit: int) -> TodoGroup | None:
             title=f"整顿方案被退回修改：{p.title}",
             organization=p.case.organization.name,
             url=reverse("plans:edit", args=[p.pk]),
-            action="修改",
+            action="去修改",
             at=_annotation(p, "returned_at") or p.updated_at,
             detail=_annotation(p, "return_reason") or "",
             urgent=True,
@@ -273,7 +273,7 @@ def extensions(user: Actor, limit: int) -> TodoGroup | None:
             title=f"延期申请：{e.task.title}（{e.old_deadline:%Y-%m-%d} 延至 {e.new_deadline:%Y-%m-%d}）",
             organization=e.task.plan.case.organization.name,
             url=reverse("plans:extensions"),
-            action="审批",
+            action="去审批",
             at=e.requested_at,
             detail=e.reason,
         )
@@ -296,7 +296,7 @@ def comments(user: Actor, limit: int) -> TodoGroup | None:
             title=f"群众意见待答复：{c.plan.title}",
             organization=c.plan.case.organization.name,
             url=f"{reverse('plans:notice', args=[c.plan_id])}#comment-{c.pk}",
-            action="答复",
+            action="去答复",
             at=c.created_at,
             detail=c.body[:60],
         )
@@ -330,7 +330,7 @@ def tasks_due(user: Actor, limit: int) -> TodoGroup | None:
             title=f"整改任务{_due_text(t.deadline, _annotation(t, 'overdue_days'))}：{t.title}",
             organization=t.plan.case.organization.name,
             url=reverse("plans:task_detail", args=[t.pk]),
-            action="报进展",
+            action="去报进展",
             at=t.deadline,
             detail=f"责任人：{t.owner_name}；进度 {t.progress}%",
             urgent=bool(_annotation(t, "overdue_days")),
