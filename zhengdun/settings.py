@@ -84,6 +84,8 @@ INSTALLED_APPS = [
     "zhengdun.rectification",
     "zhengdun.notices",
     "zhengdun.copycheck",
+    "zhengdun.dashboard",
+    "zhengdun.demo",
     "zhengdun.api",
 ]
 

@@ -6,7 +6,7 @@ from zhengdun.core import views as core_views
 from zhengdun.notices import urls as notice_urls
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", include("zhengdun.dashboard.urls")),
     path("healthz", core_views.healthz, name="healthz"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -17,8 +17,8 @@ from zhengdun.audit.models import AuditEvent
 from zhengdun.campaigns.models import Campaign
 from zhengdun.cases.models import Case, CaseEvent
 from zhengdun.cases.states import CaseState
-from zhengdun.core.demo.plan import make_plan
 from zhengdun.core.scoping import scope_for
+from zhengdun.demo.plan import make_plan
 from zhengdun.organizations.choices import Level, PostRole
 from zhengdun.organizations.models import EconomyRecord, Organization, Person, Post
 from zhengdun.plans.models import Plan, PlanStatus, Task

@@ -41,6 +41,7 @@ api.add_router("/", "zhengdun.rectification.api.router")
 api.add_router("/", "zhengdun.copycheck.api.router")
 api.add_router("/", "zhengdun.notices.api.router")
 api.add_router("/", "zhengdun.api.plans.router")
+api.add_router("/", "zhengdun.dashboard.api.router")
 
 
 @api.exception_handler(ServiceError)

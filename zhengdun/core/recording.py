@@ -39,5 +39,5 @@ def install(recorder: Recorder) -> None:
 
 def record_transition(obj: Model, *, actor: Actor, before: dict[str, Any], after: dict[str, Any], note: str) -> None:
     if _recorder is None:
-        raise ImproperlyConfigured("zhengdun.audit must be installed: every transition is audited")
+        raise ImproperlyConfigured("no audit recorder is installed (the audit app installs one): every transition is audited")
     _recorder(TRANSITION, obj, actor=actor, before=before, after=after, note=note)

@@ -2,8 +2,11 @@
 
 Every page, API endpoint, export and background job reaches data through
 `restrict(queryset, user)` or `get_object_or_404(queryset, user, ...)`.
-A user reaches the subtree of its own organization, plus (for contact
-leaders) the subtrees of the organizations its person is linked to.
+A user reaches the subtree of its own organization, plus the subtrees that
+registered root providers add (the organizations app adds, for contact
+leaders, the organizations their person is linked to). Core imports no app,
+so an app that widens a user's reach registers a provider with
+`add_scope_roots` in its AppConfig.ready().
 Anything else does not exist for that user: 404, never 403.
 
 A model says how it hangs on the tree with `scope_path`, the lookup to the
@@ -15,7 +18,7 @@ read by its townships) set `scope_reads_ancestors = True`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, TypeAlias, TypeVar
 
@@ -32,6 +35,17 @@ M = TypeVar("M", bound=Model)
 
 # Who reads: an actor, or a visitor nobody signed in (who reaches nothing).
 Viewer: TypeAlias = Actor | AnonymousUser | None
+
+# A provider returns the paths of further subtrees a user reaches.
+ScopeRoots = Callable[[Any], Iterable[str]]
+
+_root_providers: list[ScopeRoots] = []
+
+
+def add_scope_roots(provider: ScopeRoots) -> None:
+    """Register a provider of further scope roots (once, however often ready() runs)."""
+    if provider not in _root_providers:
+        _root_providers.append(provider)
 
 
 @dataclass(frozen=True)
@@ -79,23 +93,11 @@ def scope_for(user: Viewer) -> Scope:
         if user.organization_id:
             # An account carries its organization (the system actor has none and is unrestricted).
             paths.append(getattr(user, "organization").path)  # noqa: B009 - not part of the Actor protocol
-        paths.extend(linked_paths(user))
+        for provider in _root_providers:
+            paths.extend(provider(user))
         scope = Scope(unrestricted=False, roots=_minimal_roots(paths))
     setattr(user, "_zhengdun_scope", scope)  # noqa: B010 - a cache on the object, not part of the Actor protocol
     return scope
-
-
-def linked_paths(user: Any) -> list[str]:
-    """Paths of organizations a contact leader is linked to by an active post."""
-    from zhengdun.organizations.models import LINKING_ROLES, Post
-
-    if not getattr(user, "person_id", None):
-        return []
-    return list(
-        Post.objects.active()
-        .filter(person_id=user.person_id, role__in=LINKING_ROLES)
-        .values_list("organization__path", flat=True)
-    )
 
 
 def restrict(queryset: QuerySet[M], user: Viewer) -> QuerySet[M]:

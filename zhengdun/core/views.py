@@ -1,22 +1,6 @@
-from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
 from django.views.decorators.http import require_GET
-
-from zhengdun.campaigns.selectors import campaign_list
-from zhengdun.cases.selectors import state_counts
-from zhengdun.organizations.selectors import org_roots_for
-
-
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    campaigns = list(campaign_list(request.user)[:10])
-    return render(
-        request,
-        "core/home.html",
-        {"roots": org_roots_for(request.user), "campaigns": campaigns, "counts": state_counts(request.user)},
-    )
 
 
 @require_GET

@@ -10,7 +10,22 @@ from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from zhengdun.core.actors import Actor
 from zhengdun.core.scoping import restrict
 from zhengdun.organizations.choices import PostRole
-from zhengdun.organizations.models import EconomyRecord, Organization, Person, Post
+from zhengdun.organizations.models import LINKING_ROLES, EconomyRecord, Organization, Person, Post
+
+
+def linked_paths(user: Any) -> list[str]:
+    """Paths of organizations a contact leader is linked to by an active post.
+
+    A scope root provider (core.scoping.add_scope_roots, registered in apps.py):
+    a contact leader reaches the subtrees of the organizations it is linked to.
+    """
+    if not getattr(user, "person_id", None):
+        return []
+    return list(
+        Post.objects.active()
+        .filter(person_id=user.person_id, role__in=LINKING_ROLES)
+        .values_list("organization__path", flat=True)
+    )
 
 
 def with_secretary(qs: QuerySet[Organization]) -> QuerySet[Organization]:

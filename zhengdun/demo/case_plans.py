@@ -19,8 +19,8 @@ from typing import Any
 from zhengdun.accounts.models import User
 from zhengdun.cases.models import Case
 from zhengdun.core.context import acting_as
-from zhengdun.core.demo import texts
-from zhengdun.core.demo.plan import CaseSpec
+from zhengdun.demo import texts
+from zhengdun.demo.plan import CaseSpec
 from zhengdun.notices.services import plan_publish
 from zhengdun.organizations.choices import Domain, PostRole
 from zhengdun.organizations.models import Organization, Person, Post

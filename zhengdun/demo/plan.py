@@ -14,8 +14,8 @@ from decimal import Decimal
 
 from zhengdun.accounts.roles import Role
 from zhengdun.cases.states import CaseState
-from zhengdun.core.demo import names
-from zhengdun.core.demo.texts import problems_for
+from zhengdun.demo import names
+from zhengdun.demo.texts import problems_for
 from zhengdun.organizations.choices import Domain, Kind, Level, PostRole
 
 DEFAULT_TOWNSHIPS = 14

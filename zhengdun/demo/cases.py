@@ -21,10 +21,10 @@ from zhengdun.cases.models import Case
 from zhengdun.cases.services import case_open, case_transition, case_update
 from zhengdun.cases.states import CaseState as S
 from zhengdun.core.context import acting_as
-from zhengdun.core.demo import names
-from zhengdun.core.demo.case_plans import approve_through_plan
-from zhengdun.core.demo.plan import CaseSpec, DemoError, DemoPlan
 from zhengdun.core.scoping import scope_for
+from zhengdun.demo import names
+from zhengdun.demo.case_plans import approve_through_plan
+from zhengdun.demo.plan import CaseSpec, DemoError, DemoPlan
 from zhengdun.organizations.models import Organization
 
 TEMPLATE_KEY = "county_two_year_2018"

@@ -1,4 +1,4 @@
-"""`manage.py demo --seed N`: build the demo county (see zhengdun/core/demo/)."""
+"""`manage.py demo --seed N`: build the demo county (see zhengdun/demo/)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from zhengdun.accounts.roles import Role
-from zhengdun.core.demo.builder import PASSWORD, DemoResult, build_demo
-from zhengdun.core.demo.plan import DEFAULT_TOWNSHIPS, DEFAULT_VILLAGES_PER_TOWNSHIP, DemoError, make_plan
+from zhengdun.demo.builder import PASSWORD, DemoResult, build_demo
+from zhengdun.demo.plan import DEFAULT_TOWNSHIPS, DEFAULT_VILLAGES_PER_TOWNSHIP, DemoError, make_plan
 from zhengdun.notices.models import PlanNotice
 from zhengdun.organizations.choices import Level
 from zhengdun.organizations.models import Organization

@@ -21,8 +21,8 @@ from zhengdun.accounts.models import User
 from zhengdun.accounts.roles import Role, sync_roles
 from zhengdun.audit.models import Action
 from zhengdun.audit.services import record
-from zhengdun.core.demo.cases import ensure_campaign_and_cases
-from zhengdun.core.demo.plan import DemoPlan, OrgSpec
+from zhengdun.demo.cases import ensure_campaign_and_cases
+from zhengdun.demo.plan import DemoPlan, OrgSpec
 from zhengdun.organizations.models import EconomyRecord, Organization, Person, Post
 
 PASSWORD = "Zhengdun@2026"

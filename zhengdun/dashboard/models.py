@@ -1,0 +1,1 @@
+"""The dashboard has no models: it reads the other apps' rows."""

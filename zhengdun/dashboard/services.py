@@ -1,0 +1,1 @@
+"""The dashboard writes nothing: it only reads (todo.py, selectors.py)."""

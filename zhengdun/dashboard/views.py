@@ -1,0 +1,23 @@
+from typing import cast
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from zhengdun.core.actors import Actor
+from zhengdun.dashboard.selectors import summary_for
+from zhengdun.dashboard.todo import todo_for
+
+
+@login_required
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    user = cast(Actor, request.user)  # login_required: a signed-in account
+    groups = todo_for(user)
+    context = {
+        "groups": groups,
+        "waiting": sum(group.total for group in groups),
+        "summary": summary_for(user),
+    }
+    return render(request, "dashboard/home.html", context)

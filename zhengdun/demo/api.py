@@ -1,0 +1,1 @@
+"""The demo has no API routes."""

@@ -1,0 +1,1 @@
+"""The demo has no forms: it is run from the command line."""

@@ -1,0 +1,1 @@
+"""The demo has no models: it writes the other apps' rows through their services."""

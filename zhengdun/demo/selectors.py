@@ -1,0 +1,1 @@
+"""The demo reads nothing of its own: it has no selectors."""

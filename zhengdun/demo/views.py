@@ -1,0 +1,1 @@
+"""The demo has no pages: it is run from the command line."""
