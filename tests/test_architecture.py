@@ -7,18 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parent.parent
 
 
-# The app split of issue 7 (roster, support, identification, rectification, copycheck,
-# dashboard, demo) is on branches not merged yet; strict, so these marks must go the
-# day the layout holds.
-PENDING_SPLIT = pytest.mark.xfail(strict=True, reason="issue 7: the app split is not merged yet")
-
-
-@PENDING_SPLIT
 def test_no_app_imports_a_layer_above_it() -> None:
     lint_imports = Path(sys.executable).with_name("lint-imports")
     result = subprocess.run(
@@ -48,7 +39,6 @@ SKELETON = ("models.py", "services.py", "selectors.py", "forms.py", "api.py", "v
 NOT_DOMAIN_APPS = {"core", "api"}
 
 
-@PENDING_SPLIT
 def test_every_app_has_the_same_skeleton() -> None:
     missing = {
         app.name: [part for part in SKELETON if not (app / part).exists()]

@@ -5,7 +5,6 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 from ninja.renderers import JSONRenderer
 
-from zhengdun.api import ledger
 from zhengdun.api.auth import BrowserSession, TokenAuth
 from zhengdun.campaigns.api import router as campaigns_router
 from zhengdun.core.errors import ServiceError
@@ -34,13 +33,13 @@ api.add_router("/", "zhengdun.organizations.api.router")
 api.add_router("/", campaigns_router)
 api.add_router("/", "zhengdun.cases.api.router")
 api.add_router("/", "zhengdun.identification.api.router")
-api.add_router("/", ledger.router)
+api.add_router("/", "zhengdun.ledger.api.router")
 api.add_router("/", "zhengdun.support.api.router")
 api.add_router("/", screening_router)
 api.add_router("/", "zhengdun.rectification.api.router")
 api.add_router("/", "zhengdun.copycheck.api.router")
 api.add_router("/", "zhengdun.notices.api.router")
-api.add_router("/", "zhengdun.api.plans.router")
+api.add_router("/", "zhengdun.plans.api.router")
 api.add_router("/", "zhengdun.dashboard.api.router")
 
 

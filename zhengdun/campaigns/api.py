@@ -13,12 +13,12 @@ from django.http import Http404, HttpRequest
 from ninja import Field, ModelSchema, Router, Schema, Status
 from ninja.pagination import paginate
 
-from zhengdun.api.common import WRITE_ERRORS, BlockedOfferOut, OfferOut, Page, Ref, caller, offer_out
 from zhengdun.campaigns import selectors, services
 from zhengdun.campaigns.models import Campaign, CampaignEvent, Criterion, Stage
 from zhengdun.campaigns.rulebooks import RULEBOOKS, Rulebook
 from zhengdun.campaigns.services import RULE_FIELDS, THRESHOLD_FIELDS, CriterionSpec, StageDates
 from zhengdun.campaigns.transitions import CAMPAIGN_WORKFLOW
+from zhengdun.core.api import WRITE_ERRORS, BlockedOfferOut, OfferOut, Page, Ref, caller, offer_out
 from zhengdun.core.scoping import get_object_or_404, scope_for
 from zhengdun.organizations.models import Organization
 

@@ -8,12 +8,12 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
-from zhengdun.api.common import WRITE_ERRORS, BlockedOfferOut, OfferOut, Page, Ref, caller, offer_out
 from zhengdun.campaigns.models import Campaign
 from zhengdun.cases import selectors, services
 from zhengdun.cases.models import Case, CaseEvent
 from zhengdun.cases.states import CaseState
 from zhengdun.cases.transitions import CASE_WORKFLOW
+from zhengdun.core.api import WRITE_ERRORS, BlockedOfferOut, OfferOut, Page, Ref, caller, offer_out
 from zhengdun.core.scoping import get_object_or_404
 from zhengdun.organizations.models import Organization
 

@@ -8,10 +8,10 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
-from zhengdun.api.common import ErrorOut, caller
 from zhengdun.copycheck.index import plan_display_text
 from zhengdun.copycheck.score import SectionShare
 from zhengdun.copycheck.selectors import SeenCheck, SeenMatch, ensure_can_compare, similar_box
+from zhengdun.core.api import ErrorOut, caller
 from zhengdun.core.scoping import get_object_or_404
 from zhengdun.plans.models import Plan
 

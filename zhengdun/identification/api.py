@@ -9,9 +9,9 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
-from zhengdun.api.common import WRITE_ERRORS, caller
 from zhengdun.campaigns.models import Campaign
 from zhengdun.cases.api import CaseDetailOut, case_out
+from zhengdun.core.api import WRITE_ERRORS, caller
 from zhengdun.core.scoping import get_object_or_404
 from zhengdun.identification import services
 from zhengdun.organizations.models import Organization

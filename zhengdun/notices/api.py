@@ -10,7 +10,7 @@ from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
-from zhengdun.api.common import WRITE_ERRORS, BlockedOfferOut, ErrorOut, OfferOut, Page, caller, offer_out
+from zhengdun.core.api import WRITE_ERRORS, BlockedOfferOut, ErrorOut, OfferOut, Page, caller, offer_out
 from zhengdun.core.masking import phone_for
 from zhengdun.core.middleware import client_ip
 from zhengdun.notices import services

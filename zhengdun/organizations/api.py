@@ -11,7 +11,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
-from zhengdun.api.common import WRITE_ERRORS, Page, Ref, caller
+from zhengdun.core.api import WRITE_ERRORS, Page, Ref, caller
 from zhengdun.core.masking import id_number_for, phone_for
 from zhengdun.core.scoping import get_object_or_404, restrict
 from zhengdun.organizations import selectors, services

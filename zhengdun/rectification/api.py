@@ -10,7 +10,7 @@ from django.urls import reverse
 from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 
-from zhengdun.api.common import WRITE_ERRORS, BlockedOfferOut, OfferOut, Page, Ref, caller, offer_out
+from zhengdun.core.api import WRITE_ERRORS, BlockedOfferOut, OfferOut, Page, Ref, caller, offer_out
 from zhengdun.plans.models import Task, TaskEvent, TaskStatus
 from zhengdun.plans.transitions import TASK_WORKFLOW
 from zhengdun.rectification import selectors

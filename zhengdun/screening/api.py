@@ -9,9 +9,9 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
-from zhengdun.api.common import WRITE_ERRORS, BlockedOfferOut, OfferOut, Page, Ref, caller, offer_out
 from zhengdun.campaigns.models import Campaign
 from zhengdun.cases.models import Case
+from zhengdun.core.api import WRITE_ERRORS, BlockedOfferOut, OfferOut, Page, Ref, caller, offer_out
 from zhengdun.core.scoping import get_object_or_404, scope_for
 from zhengdun.organizations.models import Organization
 from zhengdun.screening import selectors, services

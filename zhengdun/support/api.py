@@ -13,7 +13,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
-from zhengdun.api.common import WRITE_ERRORS, Ref, caller
+from zhengdun.core.api import WRITE_ERRORS, Ref, caller
 from zhengdun.core.masking import phone_for
 from zhengdun.core.scoping import get_object_or_404
 from zhengdun.organizations.choices import ASSIGNMENT_ROLES, PostRole

@@ -4,7 +4,6 @@ import django.core.validators
 import django.db.models.deletion
 import zhengdun.core.public.tokens
 import zhengdun.plans.models
-import zhengdun.rectification.models
 from django.conf import settings
 from django.db import migrations, models
 
@@ -185,7 +184,7 @@ class Migration(migrations.Migration):
             name='Evidence',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(max_length=200, upload_to=zhengdun.rectification.models._evidence_path, verbose_name='文件')),
+                ('file', models.FileField(max_length=200, upload_to='evidence/', verbose_name='文件')),
                 ('original_name', models.CharField(max_length=200, verbose_name='文件名')),
                 ('content_type', models.CharField(max_length=100, verbose_name='文件类型')),
                 ('size', models.PositiveIntegerField(verbose_name='大小（字节）')),

@@ -8,8 +8,15 @@ from django.http import FileResponse, Http404, HttpRequest
 from ninja import Router, Status
 from ninja.pagination import paginate
 
-from zhengdun.api.common import WRITE_ERRORS, ErrorOut, Page, caller
-from zhengdun.api.plan_schemas import (
+from zhengdun.core.api import WRITE_ERRORS, ErrorOut, Page, caller
+from zhengdun.core.errors import ServiceError
+from zhengdun.core.scoping import get_object_or_404
+from zhengdun.organizations.models import Person
+from zhengdun.plans import four_reviews, measures, selectors, services
+from zhengdun.plans.diff import diff_contents
+from zhengdun.plans.documents import docx_filename, plan_docx
+from zhengdun.plans.models import Plan, PlanStatus, PlanVersion
+from zhengdun.plans.schemas import (
     DiffOut,
     FourReviewIn,
     FourReviewRowOut,
@@ -25,13 +32,6 @@ from zhengdun.api.plan_schemas import (
     VersionDetailOut,
     VersionIn,
 )
-from zhengdun.core.errors import ServiceError
-from zhengdun.core.scoping import get_object_or_404
-from zhengdun.organizations.models import Person
-from zhengdun.plans import four_reviews, measures, selectors, services
-from zhengdun.plans.diff import diff_contents
-from zhengdun.plans.documents import docx_filename, plan_docx
-from zhengdun.plans.models import Plan, PlanStatus, PlanVersion
 
 router = Router(tags=["整顿方案"])
 

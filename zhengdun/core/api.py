@@ -1,4 +1,4 @@
-"""What every router shares: who is calling, paging, error bodies."""
+"""What every app's API router shares: who is calling, paging, error bodies, workflow offers."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from ninja import Field, Schema
 from ninja.pagination import LimitOffsetPagination
 
-from zhengdun.accounts.models import User
+from zhengdun.core.actors import Actor
 from zhengdun.core.workflow import Offer
 
 # A page of a list never holds more than this many rows, whatever is asked.
@@ -39,7 +39,7 @@ class Ref(Schema):
     name: str
 
 
-def caller(request: HttpRequest) -> User:
+def caller(request: HttpRequest) -> Actor:
     """The authenticated account; both auth classes put it on request.auth."""
     return request.auth  # type: ignore[attr-defined,no-any-return]
 

@@ -8,8 +8,8 @@ from typing import Any
 from django.http import FileResponse, Http404, HttpRequest
 from ninja import Field, Router, Schema
 
-from zhengdun.api.common import ErrorOut, Ref, caller
 from zhengdun.campaigns.models import Campaign
+from zhengdun.core.api import ErrorOut, Ref, caller
 from zhengdun.core.scoping import get_object_or_404
 from zhengdun.ledger import services
 from zhengdun.ledger.selectors import Listing, default_unit, unit_choices

@@ -7,7 +7,7 @@ from typing import Any
 from ninja import Field, Schema
 from pydantic import create_model
 
-from zhengdun.api.common import BlockedOfferOut, OfferOut, Ref, offer_out
+from zhengdun.core.api import BlockedOfferOut, OfferOut, Ref, offer_out
 from zhengdun.plans import measures as measure_fields
 from zhengdun.plans.models import SECTIONS, Plan, PlanReview, PlanVersion, Task
 from zhengdun.plans.selectors import plan_offers
