@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_SEED ?= 1
 
-.PHONY: run setup test test-postgres lint lint-architecture system venv assets migrate demo static clean
+.PHONY: run setup test test-postgres lint typecheck system venv assets migrate demo static clean
 
 run: setup
 	$(VENV)/bin/waitress-serve --host=$(HOST) --port=$(PORT) --threads=8 zhengdun.wsgi:application
@@ -52,12 +52,11 @@ test-postgres: venv assets system static
 lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 	$(PY) manage.py makemigrations --check --dry-run
 
-# The layer contract (pyproject.toml) and mypy with django-stubs. Not yet at zero:
-# they join `lint` once the app split of issue 7 is merged (see tests/test_architecture.py).
-lint-architecture: venv
-	$(VENV)/bin/lint-imports --no-cache
+# mypy with django-stubs (pyproject.toml).
+typecheck: venv
 	$(VENV)/bin/mypy
 
 clean:
