@@ -12,14 +12,14 @@ from zhengdun.accounts.forms import TokenForm, UserForm
 from zhengdun.accounts.models import User
 from zhengdun.accounts.roles import Role
 from zhengdun.core.errors import ServiceError
-from zhengdun.core.http import paginate, querystring_without_page, submit_form
+from zhengdun.core.http import AuthedRequest, paginate, querystring_without_page, submit_form
 from zhengdun.core.scoping import get_object_or_404, restrict
 from zhengdun.organizations.models import Organization
 
 
 @login_required
 @permission_required("accounts.manage_users", raise_exception=True)
-def user_list(request: HttpRequest) -> HttpResponse:
+def user_list(request: AuthedRequest) -> HttpResponse:
     page = paginate(request, selectors.user_list(request.user))
     context = {
         "page": page,
@@ -33,7 +33,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @permission_required("accounts.manage_users", raise_exception=True)
 @require_POST
-def user_unlock(request: HttpRequest, pk: int) -> HttpResponse:
+def user_unlock(request: AuthedRequest, pk: int) -> HttpResponse:
     user = get_object_or_404(User.objects.select_related("organization"), request.user, pk=pk)
     try:
         services.user_unlock(actor=request.user, user=user)
@@ -54,7 +54,7 @@ def _org_or_error(request: HttpRequest, form: UserForm) -> Organization | None:
 @login_required
 @permission_required("accounts.manage_users", raise_exception=True)
 @require_http_methods(["GET", "POST"])
-def user_add(request: HttpRequest) -> HttpResponse:
+def user_add(request: AuthedRequest) -> HttpResponse:
     form = UserForm(request.POST or None)
     if request.method == "POST" and form.is_valid() and (org := _org_or_error(request, form)):
         created = submit_form(
@@ -80,7 +80,7 @@ def user_add(request: HttpRequest) -> HttpResponse:
 @login_required
 @permission_required("accounts.manage_users", raise_exception=True)
 @require_http_methods(["GET", "POST"])
-def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def user_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     user = get_object_or_404(User.objects.select_related("organization"), request.user, pk=pk)
     initial = {
         "username": user.username,
@@ -114,7 +114,7 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @never_cache
 @login_required
-def tokens(request: HttpRequest) -> HttpResponse:
+def tokens(request: AuthedRequest) -> HttpResponse:
     raw = ""
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -133,7 +133,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+def token_revoke(request: AuthedRequest, token_id: int) -> HttpResponse:
     # Tokens belong to their account alone: another's token is not found.
     token = shortcuts.get_object_or_404(selectors.own_tokens(request.user), pk=token_id)
     try:

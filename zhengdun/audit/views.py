@@ -1,12 +1,12 @@
 import datetime
 
 from django.contrib.auth.decorators import login_required, permission_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from zhengdun.audit.models import Action
 from zhengdun.audit.selectors import audit_list, object_types, readable
-from zhengdun.core.http import paginate, querystring_without_page
+from zhengdun.core.http import AuthedRequest, paginate, querystring_without_page
 
 
 def _date(value: str | None) -> datetime.date | None:
@@ -18,7 +18,7 @@ def _date(value: str | None) -> datetime.date | None:
 
 @login_required
 @permission_required("audit.view_auditevent", raise_exception=True)
-def audit_index(request: HttpRequest) -> HttpResponse:
+def audit_index(request: AuthedRequest) -> HttpResponse:
     g = request.GET
     qs = audit_list(
         request.user,

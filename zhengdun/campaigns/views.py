@@ -27,7 +27,7 @@ from zhengdun.campaigns.selectors import campaign_events, campaign_get, campaign
 from zhengdun.campaigns.services import CRITERION_FIELDS, CriterionSpec, StageDates
 from zhengdun.campaigns.transitions import CAMPAIGN_WORKFLOW
 from zhengdun.core.errors import ConflictError, NeedsConfirmation, ServiceError
-from zhengdun.core.http import refuse, submit_form
+from zhengdun.core.http import AuthedRequest, refuse, submit_form
 from zhengdun.core.scoping import restrict, scope_for
 from zhengdun.core.workflow import ERR_NO_PERMISSION
 from zhengdun.organizations.models import Organization
@@ -36,14 +36,14 @@ ERR_SCOPE_CODE = "在您的管辖范围内找不到该编码的组织"
 
 
 @login_required
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthedRequest) -> HttpResponse:
     return render(request, "campaigns/list.html", {"campaigns": campaign_list(request.user), "rulebooks": RULEBOOKS.values()})
 
 
 @login_required
 @permission_required("campaigns.add_campaign", raise_exception=True)
 @require_http_methods(["GET", "POST"])
-def create(request: HttpRequest) -> HttpResponse:
+def create(request: AuthedRequest) -> HttpResponse:
     initial = {
         "template_key": request.GET.get("template", ""),
         "scope": request.user.organization_id,
@@ -81,7 +81,7 @@ def _can_edit(request: HttpRequest, campaign: Campaign) -> bool:
 
 
 @login_required
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
+def detail(request: AuthedRequest, pk: int) -> HttpResponse:
     campaign = campaign_get(request.user, pk)
     # The cases app sits above campaigns: its rows are reached through the reverse relation.
     cases = restrict(campaign.cases.all(), request.user)
@@ -143,14 +143,14 @@ def _edit_page(
 @login_required
 @permission_required("campaigns.change_campaign", raise_exception=True)
 @require_http_methods(["GET", "POST"])
-def edit(request: HttpRequest, pk: int) -> HttpResponse:
+def edit(request: AuthedRequest, pk: int) -> HttpResponse:
     return _edit_page(request, pk, CampaignRulesForm, services.campaign_update, title="规则", success="已保存整顿工作规则")
 
 
 @login_required
 @permission_required("campaigns.change_campaign", raise_exception=True)
 @require_http_methods(["GET", "POST"])
-def thresholds(request: HttpRequest, pk: int) -> HttpResponse:
+def thresholds(request: AuthedRequest, pk: int) -> HttpResponse:
     return _edit_page(
         request,
         pk,
@@ -195,7 +195,7 @@ def _catalog_page(
 @login_required
 @permission_required("campaigns.change_campaign", raise_exception=True)
 @require_http_methods(["GET", "POST"])
-def stages(request: HttpRequest, pk: int) -> HttpResponse:
+def stages(request: AuthedRequest, pk: int) -> HttpResponse:
     campaign = _editable(request, pk)
     initial = [{"id": s.pk, "name": s.name, "starts_on": s.starts_on, "ends_on": s.ends_on} for s in campaign.stages.all()]
     formset = StageFormSet(request.POST or None, initial=initial, prefix="stages")
@@ -214,7 +214,7 @@ def stages(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @permission_required("campaigns.change_campaign", raise_exception=True)
 @require_http_methods(["GET", "POST"])
-def criteria(request: HttpRequest, pk: int) -> HttpResponse:
+def criteria(request: AuthedRequest, pk: int) -> HttpResponse:
     campaign = _editable(request, pk)
     initial = [{"id": c.pk, **{f: getattr(c, f) for f in CRITERION_FIELDS}} for c in campaign.criteria.all()]
     formset = CriterionFormSet(request.POST or None, initial=initial, prefix="criteria")
@@ -230,7 +230,7 @@ def criteria(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def transition(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
     campaign = _editable(request, pk)
     rule = CAMPAIGN_WORKFLOW.by_action.get(action)
     if rule is None:

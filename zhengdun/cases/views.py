@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -17,7 +17,7 @@ from zhengdun.cases.selectors import case_events, case_list
 from zhengdun.cases.states import CaseState
 from zhengdun.cases.transitions import BY_ACTION, CASE_WORKFLOW
 from zhengdun.core.errors import ConflictError, ServiceError
-from zhengdun.core.http import paginate, querystring_without_page, refuse, submit_form
+from zhengdun.core.http import AuthedRequest, paginate, querystring_without_page, refuse, submit_form
 from zhengdun.core.scoping import get_object_or_404, restrict
 from zhengdun.organizations.models import Organization
 
@@ -27,7 +27,7 @@ def _int(value: str | None) -> int | None:
 
 
 @login_required
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthedRequest) -> HttpResponse:
     campaign_id = _int(request.GET.get("campaign"))
     qs = case_list(request.user, campaign_id=campaign_id, state=request.GET.get("state", ""), q=request.GET.get("q", "").strip())
     context = {
@@ -43,7 +43,7 @@ def index(request: HttpRequest) -> HttpResponse:
 @login_required
 @permission_required("cases.add_case", raise_exception=True)
 @require_http_methods(["GET", "POST"])
-def open_case(request: HttpRequest, campaign_pk: int) -> HttpResponse:
+def open_case(request: AuthedRequest, campaign_pk: int) -> HttpResponse:
     campaign = get_object_or_404(Campaign.objects.select_related("scope"), request.user, pk=campaign_pk)
     form = OpenCaseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -66,7 +66,7 @@ def open_case(request: HttpRequest, campaign_pk: int) -> HttpResponse:
 
 
 @login_required
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
+def detail(request: AuthedRequest, pk: int) -> HttpResponse:
     case = get_object_or_404(Case.objects.select_related("organization", "organization__parent", "campaign"), request.user, pk=pk)
     offers = CASE_WORKFLOW.offers(case, request.user)
     ledger_form = CaseLedgerForm(
@@ -86,7 +86,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def transition(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
     case = get_object_or_404(Case.objects.select_related("organization", "campaign"), request.user, pk=pk)
     rule = BY_ACTION.get(action)
     if rule is None:
@@ -123,7 +123,7 @@ def transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 @login_required
 @permission_required("cases.propose_case", raise_exception=True)
 @require_http_methods(["POST"])
-def edit_ledger(request: HttpRequest, pk: int) -> HttpResponse:
+def edit_ledger(request: AuthedRequest, pk: int) -> HttpResponse:
     case = get_object_or_404(Case.objects.select_related("organization"), request.user, pk=pk)
     form = CaseLedgerForm(
         request.POST, initial={"is_key": case.is_key}, key_editable=services.may_change_key(case=case, actor=request.user)

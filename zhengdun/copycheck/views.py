@@ -19,6 +19,7 @@ from zhengdun.copycheck.selectors import (
     compare_with_plan,
     compare_with_sample,
 )
+from zhengdun.core.http import AuthedRequest
 from zhengdun.core.scoping import get_object_or_404
 from zhengdun.plans.models import Plan
 
@@ -66,13 +67,13 @@ def _render(request: HttpRequest, comparison: Comparison) -> HttpResponse:
 
 @login_required
 @require_GET
-def similar(request: HttpRequest, pk: int, other_id: int) -> HttpResponse:
+def similar(request: AuthedRequest, pk: int, other_id: int) -> HttpResponse:
     plan = _reviewed_plan(request, pk)
     return _render(request, compare_with_plan(request.user, plan, other_id))
 
 
 @login_required
 @require_GET
-def similar_sample(request: HttpRequest, pk: int, name: str) -> HttpResponse:
+def similar_sample(request: AuthedRequest, pk: int, name: str) -> HttpResponse:
     plan = _reviewed_plan(request, pk)
     return _render(request, compare_with_sample(plan, name))

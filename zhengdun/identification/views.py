@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 from zhengdun.campaigns.models import Campaign
 from zhengdun.campaigns.selectors import campaign_list
 from zhengdun.cases.selectors import default_campaign
-from zhengdun.core.http import submit_form
+from zhengdun.core.http import AuthedRequest, submit_form
 from zhengdun.core.scoping import get_object_or_404
 from zhengdun.identification import selectors, services
 from zhengdun.identification.forms import DynamicAddForm
@@ -38,7 +38,7 @@ def _dynamic_form(request: HttpRequest, campaign: Campaign, data: object = None)
 
 @login_required
 @permission_required("cases.view_case", raise_exception=True)
-def queue(request: HttpRequest) -> HttpResponse:
+def queue(request: AuthedRequest) -> HttpResponse:
     campaign = _campaign(request)
     context = {
         "campaign": campaign,
@@ -53,7 +53,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 @login_required
 @permission_required("cases.identify_case", raise_exception=True)
 @require_http_methods(["GET", "POST"])
-def dynamic_add(request: HttpRequest, campaign_pk: int) -> HttpResponse:
+def dynamic_add(request: AuthedRequest, campaign_pk: int) -> HttpResponse:
     """Choose the organization, then confirm with its name shown; the service decides."""
     campaign = get_object_or_404(Campaign.objects.select_related("scope"), request.user, pk=campaign_pk)
     form = _dynamic_form(request, campaign, request.POST or None)
@@ -80,7 +80,7 @@ def dynamic_add(request: HttpRequest, campaign_pk: int) -> HttpResponse:
 
 @login_required
 @permission_required("cases.view_case", raise_exception=True)
-def honesty(request: HttpRequest) -> HttpResponse:
+def honesty(request: AuthedRequest) -> HttpResponse:
     campaign = _campaign(request)
     under_id = request.GET.get("org", "")
     under = (

@@ -16,6 +16,7 @@ from zhengdun.campaigns.models import Campaign
 from zhengdun.campaigns.selectors import campaign_list
 from zhengdun.cases.selectors import default_campaign
 from zhengdun.core.errors import ServiceError
+from zhengdun.core.http import AuthedRequest
 from zhengdun.core.scoping import get_object_or_404
 from zhengdun.core.xlsx_reading import check_size
 from zhengdun.ledger import messages as msg
@@ -63,7 +64,7 @@ def _selection(request: HttpRequest) -> Selection:
 @login_required
 @permission_required(services.VIEW_PERM, raise_exception=True)
 @require_GET
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthedRequest) -> HttpResponse:
     chosen = _selection(request)
     ledger, error = None, ""
     if chosen.campaign is not None and chosen.unit is not None:
@@ -78,7 +79,7 @@ def index(request: HttpRequest) -> HttpResponse:
 @login_required
 @permission_required(services.VIEW_PERM, raise_exception=True)
 @require_GET
-def download(request: HttpRequest) -> HttpResponse:
+def download(request: AuthedRequest) -> HttpResponse:
     chosen = _selection(request)
     if chosen.campaign is None or chosen.unit is None:
         return redirect("ledger:index")
@@ -105,7 +106,7 @@ def _preview(request: HttpRequest, plan: UploadPlan, *, file_name: str, token: s
 @login_required
 @permission_required(services.UPLOAD_PERM, raise_exception=True)
 @require_http_methods(["GET", "POST"])
-def upload(request: HttpRequest) -> HttpResponse:
+def upload(request: AuthedRequest) -> HttpResponse:
     campaign = get_object_or_404(Campaign.objects.select_related("scope"), request.user, pk=_id(request.GET.get("campaign")))
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -129,7 +130,7 @@ def upload(request: HttpRequest) -> HttpResponse:
 @login_required
 @permission_required(services.UPLOAD_PERM, raise_exception=True)
 @require_POST
-def confirm(request: HttpRequest) -> HttpResponse:
+def confirm(request: AuthedRequest) -> HttpResponse:
     stored = store.load(request.user, request.POST.get("token", ""))
     if stored is None:
         messages.error(request, msg.ERR_EXPIRED)

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from zhengdun.core.errors import ServiceError
-from zhengdun.core.http import paginate, querystring_without_page, submit_form
+from zhengdun.core.http import AuthedRequest, paginate, querystring_without_page, submit_form
 from zhengdun.core.middleware import client_ip
 from zhengdun.core.public.qr import qr_svg
 from zhengdun.notices import services
@@ -40,7 +40,7 @@ THANKS = "意见已提交，感谢您的参与。答复后经审核可能在本�
 @login_required
 @permission_required(VIEW_PERM, raise_exception=True)
 @require_GET
-def notice(request: HttpRequest, plan_id: int) -> HttpResponse:
+def notice(request: AuthedRequest, plan_id: int) -> HttpResponse:
     plan = plan_get(request.user, plan_id)
     current = notice_for(plan)
     page = paginate(request, plan_comments(plan))
@@ -72,7 +72,7 @@ def _back(plan_id: int) -> HttpResponse:
 @login_required
 @permission_required(services.PUBLISH_PERM, raise_exception=True)
 @require_POST
-def publish(request: HttpRequest, plan_id: int) -> HttpResponse:
+def publish(request: AuthedRequest, plan_id: int) -> HttpResponse:
     plan = plan_get(request.user, plan_id)
     form = PublishForm(request.POST)
     if not form.is_valid():
@@ -92,7 +92,7 @@ def publish(request: HttpRequest, plan_id: int) -> HttpResponse:
 @login_required
 @permission_required(services.PUBLISH_PERM, raise_exception=True)
 @require_POST
-def unpublish(request: HttpRequest, plan_id: int) -> HttpResponse:
+def unpublish(request: AuthedRequest, plan_id: int) -> HttpResponse:
     plan = plan_get(request.user, plan_id)
     try:
         services.plan_unpublish(plan=plan, actor=request.user)
@@ -110,7 +110,7 @@ def _to_comment(comment: PublicComment) -> HttpResponse:
 @login_required
 @permission_required(services.ANSWER_PERM, raise_exception=True)
 @require_POST
-def answer(request: HttpRequest, comment_id: int) -> HttpResponse:
+def answer(request: AuthedRequest, comment_id: int) -> HttpResponse:
     comment = comment_get(request.user, comment_id)
     form = AnswerForm(request.POST)
     form.is_valid()  # every field is optional; the workflow judges the answer
@@ -132,7 +132,7 @@ def answer(request: HttpRequest, comment_id: int) -> HttpResponse:
 @login_required
 @permission_required(services.ANSWER_PERM, raise_exception=True)
 @require_POST
-def transition(request: HttpRequest, comment_id: int, action: str) -> HttpResponse:
+def transition(request: AuthedRequest, comment_id: int, action: str) -> HttpResponse:
     """Any step of the comment's table that needs nothing but a click (show, take off the page, hide)."""
     comment = comment_get(request.user, comment_id)
     rule = COMMENT_WORKFLOW.by_action.get(action)
@@ -154,7 +154,7 @@ def transition(request: HttpRequest, comment_id: int, action: str) -> HttpRespon
 @login_required
 @permission_required(VIEW_PERM, raise_exception=True)
 @require_GET
-def comments(request: HttpRequest) -> HttpResponse:
+def comments(request: AuthedRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     context = {
         "page": paginate(request, comment_list(request.user, status=status)),

@@ -2,14 +2,14 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from zhengdun.audit.selectors import events_for_object
 from zhengdun.core.errors import ServiceError
-from zhengdun.core.http import paginate, querystring_without_page, submit_form
+from zhengdun.core.http import AuthedRequest, paginate, querystring_without_page, submit_form
 from zhengdun.core.scoping import get_object_or_404, restrict
 from zhengdun.core.widgets import SEARCH_LIMIT
 from zhengdun.organizations import selectors, services
@@ -29,7 +29,7 @@ from zhengdun.organizations.models import EconomyRecord, Organization, Person, P
 
 
 @login_required
-def tree(request: HttpRequest) -> HttpResponse:
+def tree(request: AuthedRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
     level = request.GET.get("level", "")
     domain = request.GET.get("domain", "")
@@ -41,14 +41,14 @@ def tree(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def children(request: HttpRequest, pk: int) -> HttpResponse:
+def children(request: AuthedRequest, pk: int) -> HttpResponse:
     """htmx: the next level of the tree under one node."""
     org = get_object_or_404(Organization.objects.all(), request.user, pk=pk)
     return render(request, "organizations/_children.html", {"nodes": selectors.org_children(request.user, org)})
 
 
 @login_required
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
+def detail(request: AuthedRequest, pk: int) -> HttpResponse:
     org = get_object_or_404(selectors.with_secretary(Organization.objects.select_related("parent")), request.user, pk=pk)
     ancestors = restrict(Organization.objects.filter(path__in=[org.path[:i] for i in range(4, len(org.path), 4)]), request.user)
     context = {
@@ -68,7 +68,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @permission_required("organizations.add_organization", raise_exception=True)
 @require_http_methods(["GET", "POST"])
-def add_child(request: HttpRequest, pk: int) -> HttpResponse:
+def add_child(request: AuthedRequest, pk: int) -> HttpResponse:
     parent = get_object_or_404(Organization.objects.all(), request.user, pk=pk)
     form = OrganizationForm(request.POST or None)
     org = submit_form(
@@ -85,7 +85,7 @@ def add_child(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @permission_required("organizations.change_organization", raise_exception=True)
 @require_http_methods(["GET", "POST"])
-def edit(request: HttpRequest, pk: int) -> HttpResponse:
+def edit(request: AuthedRequest, pk: int) -> HttpResponse:
     org = get_object_or_404(Organization.objects.select_related("parent"), request.user, pk=pk)
     form = OrganizationForm(request.POST or None, instance=org)
     saved = submit_form(
@@ -103,7 +103,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @permission_required("organizations.move_organization", raise_exception=True)
 @require_http_methods(["GET", "POST"])
-def move(request: HttpRequest, pk: int) -> HttpResponse:
+def move(request: AuthedRequest, pk: int) -> HttpResponse:
     org = get_object_or_404(Organization.objects.select_related("parent"), request.user, pk=pk)
     form = MoveForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -126,7 +126,7 @@ def move(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @permission_required("organizations.change_organization", raise_exception=True)
 @require_http_methods(["POST"])
-def set_economy(request: HttpRequest, pk: int) -> HttpResponse:
+def set_economy(request: AuthedRequest, pk: int) -> HttpResponse:
     org = get_object_or_404(Organization.objects.all(), request.user, pk=pk)
     form = EconomyForm(request.POST)
     if form.is_valid():
@@ -141,14 +141,14 @@ def set_economy(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def people(request: HttpRequest) -> HttpResponse:
+def people(request: AuthedRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
     page = paginate(request, selectors.person_list(request.user, q=q))
     return render(request, "organizations/people.html", {"page": page, "q": q, "qs": querystring_without_page(request)})
 
 
 @login_required
-def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def person_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     person = get_object_or_404(Person.objects.select_related("organization"), request.user, pk=pk)
     posts = restrict(Post.objects.filter(person=person).select_related("organization"), request.user)
     context = {"person": person, "posts": posts, "events": events_for_object(request.user, person)[:20]}
@@ -158,7 +158,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @permission_required("organizations.add_person", raise_exception=True)
 @require_http_methods(["GET", "POST"])
-def person_add(request: HttpRequest, pk: int) -> HttpResponse:
+def person_add(request: AuthedRequest, pk: int) -> HttpResponse:
     org = get_object_or_404(Organization.objects.all(), request.user, pk=pk)
     form = PersonCreateForm(request.POST or None)
     person = submit_form(
@@ -175,7 +175,7 @@ def person_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @permission_required("organizations.change_person", raise_exception=True)
 @require_http_methods(["GET", "POST"])
-def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def person_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     person = get_object_or_404(Person.objects.select_related("organization"), request.user, pk=pk)
     form = PersonForm(request.POST or None, instance=person)
     saved = submit_form(
@@ -193,7 +193,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @permission_required("organizations.add_post", raise_exception=True)
 @require_http_methods(["GET", "POST"])
-def post_add(request: HttpRequest, pk: int) -> HttpResponse:
+def post_add(request: AuthedRequest, pk: int) -> HttpResponse:
     org = get_object_or_404(Organization.objects.all(), request.user, pk=pk)
     form = PostForm(request.POST or None, people=selectors.person_list(request.user))
 
@@ -217,7 +217,7 @@ def post_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @permission_required("organizations.change_post", raise_exception=True)
 @require_http_methods(["GET", "POST"])
-def post_end(request: HttpRequest, pk: int) -> HttpResponse:
+def post_end(request: AuthedRequest, pk: int) -> HttpResponse:
     post = get_object_or_404(Post.objects.select_related("organization", "person"), request.user, pk=pk)
     form = EndPostForm(request.POST or None, initial={"ended_on": timezone.localdate()})
     ended = submit_form(
@@ -230,7 +230,7 @@ def post_end(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def search(request: HttpRequest) -> HttpResponse:
+def search(request: AuthedRequest) -> HttpResponse:
     """htmx, for SearchSelect: <option>s of the organizations in scope matching q (at most SEARCH_LIMIT)."""
     levels = [v for v in request.GET.getlist("level") if v in Level.values]
     under = request.GET.get("under", "")
@@ -246,7 +246,7 @@ def search(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def people_search(request: HttpRequest) -> HttpResponse:
+def people_search(request: AuthedRequest) -> HttpResponse:
     """htmx, for SearchSelect: <option>s of the people in scope matching q (at most SEARCH_LIMIT)."""
     found = selectors.person_search(request.user, q=request.GET.get("q", "").strip(), limit=SEARCH_LIMIT)
     return render(request, "core/widgets/_options.html", {"options": [(p.pk, person_label(p)) for p in found]})

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from zhengdun.campaigns.selectors import campaign_list
 from zhengdun.core.errors import ServiceError
-from zhengdun.core.http import paginate, querystring_without_page, submit_form
+from zhengdun.core.http import AuthedRequest, paginate, querystring_without_page, submit_form
 from zhengdun.core.scoping import get_object_or_404
 from zhengdun.plans import drafting, four_reviews, measures, selectors, services
 from zhengdun.plans.diff import as_sections, diff_contents
@@ -55,7 +55,7 @@ def _need(request: HttpRequest, permission: str, message: str) -> None:
 
 
 @login_required
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthedRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     campaign_id = _int(request.GET.get("campaign"))
     qs = selectors.plan_list(
@@ -75,7 +75,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def for_case(request: HttpRequest, case_id: int) -> HttpResponse:
+def for_case(request: AuthedRequest, case_id: int) -> HttpResponse:
     """The case page's "整顿方案" entry: the plan if there is one, else the drafting page."""
     case = selectors.case_get(request.user, case_id)
     plan_id = Plan.objects.filter(case=case).values_list("pk", flat=True).first()
@@ -84,7 +84,7 @@ def for_case(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def create(request: HttpRequest, case_id: int) -> HttpResponse:
+def create(request: AuthedRequest, case_id: int) -> HttpResponse:
     case = selectors.case_get(request.user, case_id)
     plan_id = Plan.objects.filter(case=case).values_list("pk", flat=True).first()
     if plan_id:
@@ -120,7 +120,7 @@ def _diff_context(request: HttpRequest, plan: Plan, tasks: list[Task], versions:
 
 
 @login_required
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
+def detail(request: AuthedRequest, pk: int) -> HttpResponse:
     plan = selectors.plan_with_details(request.user, pk)
     tasks, versions, reviews = list(plan.tasks.all()), list(plan.versions.all()), list(plan.reviews.all())
     user = request.user
@@ -150,7 +150,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def edit(request: HttpRequest, pk: int) -> HttpResponse:
+def edit(request: AuthedRequest, pk: int) -> HttpResponse:
     plan = selectors.plan_get(request.user, pk)
     _need(request, "plans.change_plan", services.ERR_NO_CHANGE)
     if plan.status not in services.EDITABLE:
@@ -191,7 +191,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def measure_edit(request: HttpRequest, pk: int, task_id: int | None = None) -> HttpResponse:
+def measure_edit(request: AuthedRequest, pk: int, task_id: int | None = None) -> HttpResponse:
     plan = selectors.plan_get(request.user, pk)
     task = None
     if task_id is not None:
@@ -221,7 +221,7 @@ def measure_edit(request: HttpRequest, pk: int, task_id: int | None = None) -> H
 
 @login_required
 @require_POST
-def measure_delete(request: HttpRequest, pk: int, task_id: int) -> HttpResponse:
+def measure_delete(request: AuthedRequest, pk: int, task_id: int) -> HttpResponse:
     plan = selectors.plan_get(request.user, pk)
     _need(request, "plans.change_plan", services.ERR_NO_CHANGE)
     try:
@@ -235,7 +235,7 @@ def measure_delete(request: HttpRequest, pk: int, task_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def submit(request: HttpRequest, pk: int) -> HttpResponse:
+def submit(request: AuthedRequest, pk: int) -> HttpResponse:
     plan = selectors.plan_get(request.user, pk)
     _need(request, "plans.change_plan", services.ERR_NO_CHANGE)
     try:
@@ -249,7 +249,7 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def review(request: HttpRequest, pk: int, level: str) -> HttpResponse:
+def review(request: AuthedRequest, pk: int, level: str) -> HttpResponse:
     plan = selectors.plan_get(request.user, pk)
     if level not in ReviewLevel.values:
         raise Http404("未知的审核层级")
@@ -283,7 +283,7 @@ def review_message(review: PlanReview) -> str:
 
 
 @login_required
-def version_detail(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+def version_detail(request: AuthedRequest, pk: int, number: int) -> HttpResponse:
     plan = selectors.plan_get(request.user, pk)
     version = selectors.plan_version_get(plan, number)
     context = {"plan": plan, "version": version, "sections": as_sections(version.content)}
@@ -292,7 +292,7 @@ def version_detail(request: HttpRequest, pk: int, number: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def four_review(request: HttpRequest, case_id: int) -> HttpResponse:
+def four_review(request: AuthedRequest, case_id: int) -> HttpResponse:
     case = selectors.case_get(request.user, case_id)
     year = _int(request.GET.get("year")) or timezone.localdate().year
     plan_id = Plan.objects.filter(case=case).values_list("pk", flat=True).first()
@@ -323,7 +323,7 @@ def four_review(request: HttpRequest, case_id: int) -> HttpResponse:
 @login_required
 @permission_required("plans.view_plan", raise_exception=True)
 @require_GET
-def docx(request: HttpRequest, plan_id: int) -> HttpResponse:
+def docx(request: AuthedRequest, plan_id: int) -> HttpResponse:
     """The plan as a Word document: the working copy, or ?version=N.
 
     Not written to the audit trail as an export: a plan carries names and

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from zhengdun.audit.selectors import events_for_object
 from zhengdun.core.errors import ConflictError, ServiceError
-from zhengdun.core.http import paginate
+from zhengdun.core.http import AuthedRequest, paginate
 from zhengdun.plans.models import Task, TaskStatus
 from zhengdun.plans.transitions import TASK_WORKFLOW
 from zhengdun.rectification import selectors
@@ -30,7 +30,7 @@ from zhengdun.rectification.uploads import serve
 
 @login_required
 @require_GET
-def task_board(request: HttpRequest, plan_id: int) -> HttpResponse:
+def task_board(request: AuthedRequest, plan_id: int) -> HttpResponse:
     plan = selectors.plan_get(request.user, plan_id)
     rows = selectors.mark_overdue(selectors.plan_tasks(request.user, plan))
     return render(request, "rectification/task_board.html", {"plan": plan, "tasks": rows, "today": timezone.localdate()})
@@ -81,14 +81,14 @@ def _detail(request: HttpRequest, task: Task, status: int = 200, **forms: Form) 
 
 @login_required
 @require_GET
-def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def task_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     return _detail(request, selectors.task_get(request.user, pk))
 
 
 @login_required
 @permission_required("plans.change_task", raise_exception=True)
 @require_POST
-def task_progress(request: HttpRequest, pk: int) -> HttpResponse:
+def task_progress(request: AuthedRequest, pk: int) -> HttpResponse:
     task = selectors.task_get(request.user, pk)
     form = TaskProgressForm(request.POST)
     if not form.is_valid():
@@ -118,7 +118,7 @@ def task_progress(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @permission_required("rectification.add_evidence", raise_exception=True)
 @require_POST
-def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence_upload(request: AuthedRequest, pk: int) -> HttpResponse:
     task = selectors.task_get(request.user, pk)
     form = EvidenceForm(request.POST, request.FILES)
     if not form.is_valid():
@@ -136,13 +136,13 @@ def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def evidence_file(request: HttpRequest, pk: int) -> FileResponse:
+def evidence_file(request: AuthedRequest, pk: int) -> FileResponse:
     return serve(selectors.evidence_get(request.user, pk))
 
 
 @login_required
 @require_POST
-def evidence_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence_delete(request: AuthedRequest, pk: int) -> HttpResponse:
     evidence = selectors.evidence_get(request.user, pk)
     try:
         tasks.evidence_remove(evidence=evidence, actor=request.user)
@@ -156,7 +156,7 @@ def evidence_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @permission_required("rectification.add_extensionrequest", raise_exception=True)
 @require_POST
-def extension_request(request: HttpRequest, pk: int) -> HttpResponse:
+def extension_request(request: AuthedRequest, pk: int) -> HttpResponse:
     task = selectors.task_get(request.user, pk)
     form = ExtensionRequestForm(request.POST)
     if not form.is_valid():
@@ -175,7 +175,7 @@ def extension_request(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @permission_required("rectification.decide_extension", raise_exception=True)
 @require_POST
-def extension_decide(request: HttpRequest, pk: int) -> HttpResponse:
+def extension_decide(request: AuthedRequest, pk: int) -> HttpResponse:
     extension = selectors.extension_get(request.user, pk)
     form = ExtensionDecisionForm(request.POST)
     if not form.is_valid():
@@ -196,14 +196,14 @@ def extension_decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def extensions(request: HttpRequest) -> HttpResponse:
+def extensions(request: AuthedRequest) -> HttpResponse:
     page = paginate(request, selectors.extensions_to_decide(request.user))
     return render(request, "rectification/task_extensions.html", {"page": page, "decision_form": ExtensionDecisionForm()})
 
 
 @login_required
 @require_GET
-def overdue(request: HttpRequest) -> HttpResponse:
+def overdue(request: AuthedRequest) -> HttpResponse:
     page = paginate(request, selectors.overdue_tasks(request.user))
     # Mark the rows of this page once; the template iterates the same list.
     return render(request, "rectification/task_overdue.html", {"page": page, "rows": selectors.mark_overdue(page.object_list)})

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from zhengdun.core.errors import ServiceError
+from zhengdun.core.http import AuthedRequest
 from zhengdun.core.xlsx_reading import check_size
 from zhengdun.roster import messages as msg
 from zhengdun.roster import store
@@ -41,7 +42,7 @@ def _preview(request: HttpRequest, plan: ImportPlan, *, file_name: str, token: s
 
 @login_required
 @permission_required(IMPORT_PERM, raise_exception=True)
-def upload(request: HttpRequest) -> HttpResponse:
+def upload(request: AuthedRequest) -> HttpResponse:
     form = UploadForm(request.POST or None, request.FILES or None, initial={"year": default_year()})
     if request.method == "POST" and form.is_valid():
         uploaded, year = form.cleaned_data["file"], form.cleaned_data["year"]
@@ -62,7 +63,7 @@ def upload(request: HttpRequest) -> HttpResponse:
 @login_required
 @permission_required(IMPORT_PERM, raise_exception=True)
 @require_POST
-def confirm(request: HttpRequest) -> HttpResponse:
+def confirm(request: AuthedRequest) -> HttpResponse:
     stored = store.load(request.user, request.POST.get("token", ""))
     if stored is None:
         messages.error(request, ERR_EXPIRED)
@@ -85,5 +86,5 @@ def confirm(request: HttpRequest) -> HttpResponse:
 @login_required
 @permission_required(IMPORT_PERM, raise_exception=True)
 @require_GET
-def template(request: HttpRequest) -> FileResponse:
+def template(request: AuthedRequest) -> FileResponse:
     return FileResponse(io.BytesIO(build_template()), as_attachment=True, filename=TEMPLATE_FILE_NAME)

@@ -9,7 +9,7 @@ from zhengdun.campaigns.models import CampaignStatus
 from zhengdun.campaigns.selectors import campaign_list
 from zhengdun.cases.states import CaseState
 from zhengdun.core.errors import NeedsConfirmation, ServiceError
-from zhengdun.core.http import PAGE_SIZE, paginate, querystring_without_page, submit_form
+from zhengdun.core.http import PAGE_SIZE, AuthedRequest, paginate, querystring_without_page, submit_form
 from zhengdun.core.scoping import restrict, scope_for
 from zhengdun.organizations.models import Organization
 from zhengdun.screening import selectors, services
@@ -46,14 +46,14 @@ def _index(request: HttpRequest, form: RoundOpenForm, status: int = 200) -> Http
 
 
 @login_required
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthedRequest) -> HttpResponse:
     return _index(request, _open_form(request))
 
 
 @login_required
 @permission_required("cases.add_case", raise_exception=True)
 @require_POST
-def open_round(request: HttpRequest) -> HttpResponse:
+def open_round(request: AuthedRequest) -> HttpResponse:
     form = _open_form(request)
     rnd = submit_form(
         request,
@@ -69,7 +69,7 @@ def open_round(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
+def detail(request: AuthedRequest, pk: int) -> HttpResponse:
     rnd = selectors.round_get(request.user, pk)
     only = request.GET.get("only", "")
     table = selectors.round_table(request.user, rnd, only=only if only in selectors.FILTERS else "")
@@ -89,7 +89,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @permission_required("cases.propose_case", raise_exception=True)
 @require_http_methods(["GET", "POST"])
-def record(request: HttpRequest, pk: int, org_pk: int) -> HttpResponse:
+def record(request: AuthedRequest, pk: int, org_pk: int) -> HttpResponse:
     rnd = selectors.round_get(request.user, pk)
     org = selectors.round_org_get(request.user, rnd, org_pk)
     existing = selectors.record_of(rnd, org)
@@ -136,7 +136,7 @@ def record(request: HttpRequest, pk: int, org_pk: int) -> HttpResponse:
 @login_required
 @permission_required("cases.propose_case", raise_exception=True)
 @require_POST
-def propose(request: HttpRequest, pk: int, org_pk: int) -> HttpResponse:
+def propose(request: AuthedRequest, pk: int, org_pk: int) -> HttpResponse:
     rnd = selectors.round_get(request.user, pk)
     org = selectors.round_org_get(request.user, rnd, org_pk)
     existing = selectors.record_of(rnd, org)
@@ -155,7 +155,7 @@ def propose(request: HttpRequest, pk: int, org_pk: int) -> HttpResponse:
 @login_required
 @permission_required("cases.add_case", raise_exception=True)
 @require_POST
-def close(request: HttpRequest, pk: int) -> HttpResponse:
+def close(request: AuthedRequest, pk: int) -> HttpResponse:
     rnd = selectors.round_get(request.user, pk)
     try:
         services.round_close(round=rnd, actor=request.user, confirm=request.POST.get("confirm") == "1")

@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from zhengdun.core.http import submit_form
+from zhengdun.core.http import AuthedRequest, submit_form
 from zhengdun.core.scoping import get_object_or_404
 from zhengdun.organizations.models import LINKING_ROLES, Organization, Post
 from zhengdun.organizations.selectors import person_list
@@ -43,14 +43,14 @@ def _warn(request: HttpRequest, outcome: services.Outcome) -> None:
 
 @login_required
 @require_GET
-def board(request: HttpRequest, pk: int) -> HttpResponse:
+def board(request: AuthedRequest, pk: int) -> HttpResponse:
     return _page(request, _org(request, pk))
 
 
 @login_required
 @permission_required("organizations.add_post", raise_exception=True)
 @require_POST
-def add(request: HttpRequest, pk: int) -> HttpResponse:
+def add(request: AuthedRequest, pk: int) -> HttpResponse:
     org = _org(request, pk)
     people = person_list(request.user)
     form = AssignForm(request.POST, people=people, keepers=selectors.keepers_for(request.user, org))
@@ -79,7 +79,7 @@ def add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @permission_required("organizations.change_post", raise_exception=True)
 @require_http_methods(["GET", "POST"])
-def end(request: HttpRequest, pk: int, post_id: int) -> HttpResponse:
+def end(request: AuthedRequest, pk: int, post_id: int) -> HttpResponse:
     org = _org(request, pk)
     qs = Post.objects.filter(organization=org, role__in=checks.ASSIGNMENT_ROLES, ended_on__isnull=True)
     post = get_object_or_404(qs.select_related("person", "organization"), request.user, pk=post_id)
@@ -101,7 +101,7 @@ def end(request: HttpRequest, pk: int, post_id: int) -> HttpResponse:
 @login_required
 @permission_required("organizations.add_post", raise_exception=True)
 @require_POST
-def unit_add(request: HttpRequest, pk: int) -> HttpResponse:
+def unit_add(request: AuthedRequest, pk: int) -> HttpResponse:
     org = _org(request, pk)
     form = SupportUnitForm(request.POST, people=person_list(request.user))
     outcome = submit_form(
@@ -126,7 +126,7 @@ def unit_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @permission_required("organizations.change_post", raise_exception=True)
 @require_http_methods(["GET", "POST"])
-def unit_end(request: HttpRequest, pk: int, unit_id: int) -> HttpResponse:
+def unit_end(request: AuthedRequest, pk: int, unit_id: int) -> HttpResponse:
     org = _org(request, pk)
     qs = SupportUnit.objects.filter(organization=org, ended_on__isnull=True)
     unit = get_object_or_404(qs, request.user, pk=unit_id)
@@ -146,5 +146,5 @@ def unit_end(request: HttpRequest, pk: int, unit_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def overview(request: HttpRequest) -> HttpResponse:
+def overview(request: AuthedRequest) -> HttpResponse:
     return render(request, "support/overview.html", {"overview": selectors.overview(request.user)})
