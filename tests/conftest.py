@@ -52,6 +52,21 @@ def inspector1(world: World) -> User:
 
 
 @pytest.fixture
+def sysadmin(world: World) -> User:
+    return world.users["sysadmin"]
+
+
+@pytest.fixture
+def secadmin(world: World) -> User:
+    return world.users["secadmin"]
+
+
+@pytest.fixture
+def auditor(world: World) -> User:
+    return world.users["auditor"]
+
+
+@pytest.fixture
 def campaign(world: World, county: User) -> Campaign:
     return campaign_create_from_template(
         template_key="county_two_year_2018", scope=world.county_org, start_year=2026, actor=county

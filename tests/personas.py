@@ -113,5 +113,8 @@ def build_world() -> World:
         branch1=_user("branch1", w.village_e, Role.BRANCH_OPERATOR),
         leader1=_user("leader1", office, Role.CONTACT_LEADER, person=leader),
         inspector1=_user("inspector1", county, Role.INSPECTOR),
+        sysadmin=_user("sysadmin", county, Role.SYSTEM_ADMIN),
+        secadmin=_user("secadmin", county, Role.SECURITY_ADMIN),
+        auditor=_user("auditor", county, Role.AUDIT_ADMIN),
     )
     return w

@@ -37,6 +37,7 @@ class User(AbstractUser):
         permissions = [
             ("view_personal_info", "查看完整个人信息（电话、身份证号）"),
             ("manage_users", "管理本级及下级账号"),
+            ("manage_security_policy", "管理安全策略（密码、锁定、双因素认证、保留期限）"),
         ]
 
     def __str__(self) -> str:

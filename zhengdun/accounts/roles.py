@@ -30,6 +30,16 @@ class Role(models.TextChoices):
     CONTACT_LEADER = "contact_leader", "联系领导"
     INSPECTOR = "inspector", "督导检查员"
     READONLY = "readonly", "只读"
+    # 三员分立 (GB/T 22239-2019 level 3): three administrators, none holding another's role.
+    SYSTEM_ADMIN = "system_admin", "系统管理员"
+    SECURITY_ADMIN = "security_admin", "安全管理员"
+    AUDIT_ADMIN = "audit_admin", "审计管理员"
+
+
+# The administrators' roles: an account holding one of them must sign in with a second factor.
+ADMIN_ROLES = frozenset({Role.COUNTY_ADMIN, Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})
+# At most one of these per account.
+SEPARATED_ADMIN_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})
 
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
@@ -92,6 +102,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.CONTACT_LEADER: list(VIEW),
     Role.INSPECTOR: VIEW + ["audit.view_auditevent"],
     Role.READONLY: list(VIEW),
+    Role.SYSTEM_ADMIN: ["organizations.view_organization", "accounts.manage_users"],
+    Role.SECURITY_ADMIN: ["organizations.view_organization", "accounts.manage_security_policy"],
+    Role.AUDIT_ADMIN: ["organizations.view_organization", "audit.view_auditevent", "audit.export_auditevent"],
 }
 
 

@@ -54,6 +54,7 @@ class AuditEvent(models.Model):
         verbose_name = "审计记录"
         verbose_name_plural = "审计记录"
         ordering = ["-at", "-id"]
+        permissions = [("export_auditevent", "导出审计记录")]
         indexes = [models.Index(fields=["object_type", "object_id"])]
 
     def __str__(self) -> str:
