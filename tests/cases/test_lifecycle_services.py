@@ -148,3 +148,15 @@ def test_it_approves_a_case_whose_plan_the_county_approved(world, campaign, town
     approved_plan(case, county=county, town=town1, move_case=False)
     case = services.case_transition(case=case, action="approve_plan", actor=county)
     assert case.state == CaseState.PLAN_APPROVED
+
+
+def test_it_refuses_to_open_a_case_in_a_draft_campaign_saying_it_is_a_draft(world, county, town1):
+    from zhengdun.campaigns.services import campaign_create_from_template
+
+    draft = campaign_create_from_template(
+        template_key="subdistrict_2018", scope=world.county_org, start_year=2026, actor=county, draft=True
+    )
+    with pytest.raises(ServiceError) as exc:
+        services.case_open(campaign=draft, organization=world.village_e, actor=town1)
+    assert exc.value.message == services.ERR_CAMPAIGN_DRAFT
+    assert not Case.objects.filter(campaign=draft).exists()

