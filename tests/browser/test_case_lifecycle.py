@@ -20,7 +20,12 @@ def test_it_walks_a_case_from_screening_to_delisting(page, world, campaign, live
     login(page, "town1")
     page.goto(f"/campaigns/{campaign.pk}/")
     page.get_by_role("link", name="列入组织").click()
-    page.fill("[name=org_code]", "V0101")
+    page.get_by_test_id("search-organization").type("东关")
+    page.wait_for_function(
+        "() => { const o = document.querySelectorAll('select[name=organization] option');"
+        " return o.length === 1 && o[0].textContent.includes('东关村党支部'); }"
+    )
+    page.locator("select[name=organization]").select_option(label="东关村党支部（城关镇）")
     page.get_by_role("button", name="列入").click()
     page.wait_for_selector(".alert-success")
     _do(page, "提出拟定")

@@ -1,3 +1,4 @@
+import pytest
 from django.urls import reverse
 
 from tests.plans_support import approved_plan
@@ -6,6 +7,7 @@ from zhengdun.cases.models import Case, CaseEvent
 from zhengdun.cases.services import case_open, case_transition
 from zhengdun.cases.states import CaseState
 from zhengdun.cases.transitions import BY_ACTION
+from zhengdun.core.errors import ServiceError
 from zhengdun.plans.guards import ERR_PLAN_NOT_APPROVED
 
 
@@ -17,7 +19,7 @@ def _post(client, case, action, **data):
 
 def test_it_walks_a_case_to_delisting_through_the_pages(world, campaign, as_user, town1, county):
     t, c = as_user(town1), as_user(county)
-    response = t.post(reverse("cases:open", args=[campaign.pk]), {"org_code": "V0101", "note": "排查发现"})
+    response = t.post(reverse("cases:open", args=[campaign.pk]), {"organization": world.village_e.pk, "note": "排查发现"})
     case = Case.objects.get(organization=world.village_e)
     assert response.status_code == 302
     assert _post(t, case, "propose").status_code == 302
@@ -97,7 +99,7 @@ def test_it_forbids_a_township_to_identify(world, campaign, as_user, town1):
 
 def test_it_refuses_listing_an_organization_twice(world, campaign, as_user, town1):
     case_open(campaign=campaign, organization=world.village_e, actor=town1)
-    response = as_user(town1).post(reverse("cases:open", args=[campaign.pk]), {"org_code": "V0101"})
+    response = as_user(town1).post(reverse("cases:open", args=[campaign.pk]), {"organization": world.village_e.pk})
     assert "该组织在本次整顿工作中已有记录，不能重复列入" in response.content.decode()
     assert Case.objects.filter(organization=world.village_e).count() == 1
 
@@ -121,3 +123,26 @@ def test_it_lists_cases_in_a_fixed_number_of_queries(world, campaign, as_user, c
     with django_assert_max_num_queries(12):
         response = client.get(reverse("cases:list"))
     assert response.content.decode().count("badge text-bg-secondary") == 5
+
+
+def test_it_lists_only_a_grassroots_organization_chosen_from_the_scope(world, campaign, as_user, town1, county):
+    from zhengdun.cases.forms import ERR_PICK_GRASSROOTS
+
+    t = as_user(town1)
+    # A township itself, and a village of another township, are not on offer and are refused.
+    for org in (world.town1_org, world.village_m):
+        response = t.post(reverse("cases:open", args=[campaign.pk]), {"organization": org.pk})
+        assert response.status_code == 200
+        assert ERR_PICK_GRASSROOTS in response.content.decode()
+    assert not Case.objects.exists()
+    page = t.get(reverse("cases:open", args=[campaign.pk])).content.decode()
+    assert "东关村党支部" in page and "中河村党支部" not in page and f'value="{world.town1_org.pk}"' not in page
+
+
+def test_the_service_refuses_a_township_whatever_the_page_offered(world, campaign, county):
+    from zhengdun.cases.services import ERR_NOT_GRASSROOTS
+
+    with pytest.raises(ServiceError) as exc:
+        case_open(campaign=campaign, organization=world.town1_org, actor=county)
+    assert exc.value.message == ERR_NOT_GRASSROOTS
+    assert not Case.objects.exists()

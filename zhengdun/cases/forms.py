@@ -1,16 +1,33 @@
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 
 from zhengdun.cases.services import ERR_NOTE_REQUIRED
 from zhengdun.cases.transitions import Transition
 from zhengdun.core.forms import DateInput, StyledForm
+from zhengdun.organizations.forms import OrganizationChoiceField
+from zhengdun.organizations.models import Organization
+
+ERR_PICK_GRASSROOTS = "请选择您管辖范围内、本次整顿工作范围内的村（社区）级或其他基层党组织"
 
 
 class OpenCaseForm(StyledForm, forms.Form):
-    org_code = forms.CharField(label="组织编码", max_length=32)
+    organization = OrganizationChoiceField(
+        label="党组织",
+        search={"level": ["village", "other"]},
+        error_messages={"invalid_choice": ERR_PICK_GRASSROOTS, "required": ERR_PICK_GRASSROOTS},
+        help_text="输入名称或编码搜索",
+    )
     is_key = forms.BooleanField(label="重点整顿", required=False)
     note = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, organizations: QuerySet[Organization], scope: Organization, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["organization"]
+        field.queryset = organizations  # type: ignore[attr-defined]
+        # The search offers what the queryset accepts: grassroots organizations within the campaign's scope.
+        field.widget.params["under"] = str(scope.pk)
 
 
 class TransitionForm(StyledForm, forms.Form):

@@ -9,10 +9,19 @@ from zhengdun.cases.states import CaseState
 from zhengdun.cases.transitions import CASE_WORKFLOW
 from zhengdun.core.actors import Actor
 from zhengdun.core.scoping import restrict
+from zhengdun.organizations.models import Organization
 
 # States in which a case waits for someone's decision (a proposal, a removal
 # request, an acceptance request).
 AWAITING_DECISION = (CaseState.PROPOSED, CaseState.REMOVAL_REQUESTED, CaseState.ACCEPTANCE_REQUESTED)
+
+
+def open_candidates(user: Actor, campaign: Campaign) -> QuerySet[Organization]:
+    """What a user may list for screening in a campaign: grassroots organizations in both scopes."""
+    from zhengdun.cases.services import CASE_LEVELS
+
+    qs = Organization.objects.filter(level__in=CASE_LEVELS, path__startswith=campaign.scope.path)
+    return restrict(qs.select_related("parent"), user).order_by("path")
 
 
 def case_list(user: Actor, *, campaign_id: int | None = None, state: str = "", q: str = "") -> QuerySet[Case]:

@@ -18,6 +18,7 @@ from zhengdun.core.actors import Actor
 from zhengdun.core.errors import ConflictError, NotPermitted, ServiceError
 from zhengdun.core.scoping import ensure_org_in_scope
 from zhengdun.core.workflow import ERR_ILLEGAL, ERR_NO_PERMISSION, ERR_NOTE_REQUIRED, ERR_STALE, ERR_UNKNOWN_ACTION
+from zhengdun.organizations.choices import Level
 from zhengdun.organizations.models import Organization
 
 __all__ = [
@@ -35,7 +36,12 @@ ERR_ALREADY_OPEN = "该组织在本次整顿工作中已有记录，不能重复
 ERR_OUTSIDE_CAMPAIGN = "该组织不在本次整顿工作的范围内"
 ERR_CAMPAIGN_CLOSED = "该整顿工作已结束，不能再列入组织"
 ERR_CAMPAIGN_DRAFT = "该整顿工作尚未启动（草稿），不能列入组织"
+ERR_NOT_GRASSROOTS = "只能列入村（社区）级或其他基层党组织，不能列入乡镇（街道）及以上的组织"
 ERR_KEY_BY_COUNTY = "该组织已由县级认定，是否列为重点整顿对象只能由县级调整"
+
+# Rectification is of grassroots organizations: village-level ones and the
+# other grassroots organizations (enterprises, schools...), never a township or above.
+CASE_LEVELS = (Level.VILLAGE, Level.OTHER)
 
 # Until the county identifies a case, the township proposes whether it is key;
 # from identification on, the flag is the county's decision.
@@ -59,6 +65,8 @@ def case_open(*, campaign: Campaign, organization: Organization, actor: Actor, i
         raise ServiceError(ERR_CAMPAIGN_CLOSED)
     if not organization.path.startswith(campaign.scope.path):
         raise ServiceError(ERR_OUTSIDE_CAMPAIGN)
+    if organization.level not in CASE_LEVELS:
+        raise ServiceError(ERR_NOT_GRASSROOTS)
     if Case.objects.filter(campaign=campaign, organization=organization).exists():
         raise ServiceError(ERR_ALREADY_OPEN)
     try:

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods
 from zhengdun.audit.selectors import events_for_object
 from zhengdun.campaigns.models import Campaign
 from zhengdun.campaigns.selectors import campaign_list
-from zhengdun.cases import services
+from zhengdun.cases import selectors, services
 from zhengdun.cases.forms import CaseLedgerForm, OpenCaseForm, TransitionForm
 from zhengdun.cases.models import Case
 from zhengdun.cases.selectors import case_events, case_list
@@ -18,8 +18,7 @@ from zhengdun.cases.states import CaseState
 from zhengdun.cases.transitions import BY_ACTION, CASE_WORKFLOW
 from zhengdun.core.errors import ConflictError, ServiceError
 from zhengdun.core.http import AuthedRequest, paginate, querystring_without_page, refuse, submit_form
-from zhengdun.core.scoping import get_object_or_404, restrict
-from zhengdun.organizations.models import Organization
+from zhengdun.core.scoping import get_object_or_404
 
 
 def _int(value: str | None) -> int | None:
@@ -45,23 +44,19 @@ def index(request: AuthedRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def open_case(request: AuthedRequest, campaign_pk: int) -> HttpResponse:
     campaign = get_object_or_404(Campaign.objects.select_related("scope"), request.user, pk=campaign_pk)
-    form = OpenCaseForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        org = restrict(Organization.objects.filter(code=data["org_code"].strip()), request.user).first()
-        if org is None:
-            form.add_error("org_code", "在您的管辖范围内找不到该编码的组织")
-        else:
-            case = submit_form(
-                request,
-                form,
-                lambda data: services.case_open(
-                    campaign=campaign, organization=org, actor=request.user, is_key=data["is_key"], note=data["note"]
-                ),
-                success=f"已将“{org.name}”列入排查",
-            )
-            if case is not None:
-                return redirect("cases:detail", case.pk)
+    form = OpenCaseForm(
+        request.POST or None, organizations=selectors.open_candidates(request.user, campaign), scope=campaign.scope
+    )
+    case = submit_form(
+        request,
+        form,
+        lambda data: services.case_open(
+            campaign=campaign, organization=data["organization"], actor=request.user, is_key=data["is_key"], note=data["note"]
+        ),
+        success=lambda case: f"已将“{case.organization.name}”列入排查",
+    )
+    if case is not None:
+        return redirect("cases:detail", case.pk)
     return render(request, "cases/open.html", {"form": form, "campaign": campaign})
 
 

@@ -30,7 +30,7 @@ class SearchSelect(forms.Select):
         self,
         *,
         search_url: str,
-        params: Mapping[str, str] | None = None,
+        params: Mapping[str, str | list[str]] | None = None,
         placeholder: str = "输入名称搜索",
         attrs: dict[str, Any] | None = None,
     ) -> None:
@@ -69,6 +69,6 @@ class SearchSelect(forms.Select):
         context = super().get_context(name, value, attrs)
         url = reverse(self.search_url)
         if self.params:
-            url += "?" + urlencode(self.params)
+            url += "?" + urlencode(self.params, doseq=True)
         context["widget"].update(search_url=url, placeholder=self.placeholder)
         return context

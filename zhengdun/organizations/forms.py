@@ -29,7 +29,7 @@ class OrganizationChoiceField(forms.ModelChoiceField):
     queryset must apply the same ones, since it decides what is accepted.
     """
 
-    def __init__(self, *, search: dict[str, str] | None = None, **kwargs: Any) -> None:
+    def __init__(self, *, search: dict[str, str | list[str]] | None = None, **kwargs: Any) -> None:
         kwargs.setdefault("queryset", Organization.objects.none())
         kwargs.setdefault(
             "widget", SearchSelect(search_url="organizations:search", params=search, placeholder="输入组织名称或编码搜索")
