@@ -44,7 +44,7 @@ def test_it_refuses_a_negative_member_count(world, as_user, town1):
 
 
 def test_it_moves_a_subtree_with_its_descendants(world, as_user, county):
-    response = as_user(county).post(reverse("organizations:move", args=[world.town1_org.pk]), {"new_parent_code": "T02"})
+    response = as_user(county).post(reverse("organizations:move", args=[world.town1_org.pk]), {"new_parent": world.town2_org.pk})
     assert response.status_code == 302
     village = Organization.objects.get(pk=world.village_e.pk)
     town2 = Organization.objects.get(pk=world.town2_org.pk)
@@ -53,7 +53,7 @@ def test_it_moves_a_subtree_with_its_descendants(world, as_user, county):
 
 
 def test_it_refuses_moving_an_organization_under_its_own_descendant(world, as_user, county):
-    response = as_user(county).post(reverse("organizations:move", args=[world.town1_org.pk]), {"new_parent_code": "V0101"})
+    response = as_user(county).post(reverse("organizations:move", args=[world.town1_org.pk]), {"new_parent": world.village_e.pk})
     assert "不能把组织移到它自己或它的下级组织之下" in response.content.decode()
     assert Organization.objects.get(pk=world.town1_org.pk).parent_id == world.county_org.pk
 

@@ -1,6 +1,7 @@
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 
 from zhengdun.core.forms import DateInput, StyledForm
 from zhengdun.core.widgets import SearchSelect
@@ -62,7 +63,15 @@ class OrganizationForm(StyledForm, forms.ModelForm):
 
 
 class MoveForm(StyledForm, forms.Form):
-    new_parent_code = forms.CharField(label="新的上级组织编码", max_length=32)
+    new_parent = OrganizationChoiceField(
+        label="新的上级组织",
+        error_messages={"invalid_choice": "请选择您管辖范围内的组织", "required": "请选择新的上级组织"},
+        help_text="输入名称或编码搜索",
+    )
+
+    def __init__(self, *args: Any, organizations: QuerySet[Organization], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["new_parent"].queryset = organizations  # type: ignore[attr-defined]
 
 
 class PersonForm(StyledForm, forms.ModelForm):

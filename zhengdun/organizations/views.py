@@ -105,21 +105,17 @@ def edit(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def move(request: AuthedRequest, pk: int) -> HttpResponse:
     org = get_object_or_404(Organization.objects.select_related("parent"), request.user, pk=pk)
-    form = MoveForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        code = form.cleaned_data["new_parent_code"].strip()
-        new_parent = restrict(Organization.objects.filter(code=code), request.user).first()
-        if new_parent is None:
-            form.add_error("new_parent_code", "在您的管辖范围内找不到该编码的组织")
-        else:
-            moved = submit_form(
-                request,
-                form,
-                lambda data: services.org_move(org=org, new_parent=new_parent, actor=request.user),
-                success=f"已将“{org.name}”及其下级组织调整到“{new_parent.name}”之下",
-            )
-            if moved is not None:
-                return redirect("organizations:detail", org.pk)
+    form = MoveForm(
+        request.POST or None, organizations=restrict(Organization.objects.select_related("parent"), request.user).order_by("path")
+    )
+    moved = submit_form(
+        request,
+        form,
+        lambda data: services.org_move(org=org, new_parent=data["new_parent"], actor=request.user),
+        success=lambda moved: f"已将“{org.name}”及其下级组织调整到“{form.cleaned_data['new_parent'].name}”之下",
+    )
+    if moved is not None:
+        return redirect("organizations:detail", org.pk)
     return render(request, "organizations/move.html", {"form": form, "org": org})
 
 
