@@ -54,6 +54,7 @@ lint: venv
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports --no-cache
 	$(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/mypy
 
 # mypy with django-stubs (pyproject.toml).
 typecheck: venv

@@ -9,8 +9,9 @@ from zhengdun.accounts.models import ApiToken
 from zhengdun.cases.models import Case
 from zhengdun.cases.states import CaseState
 from zhengdun.organizations.models import Organization
-from zhengdun.plans import services
+from zhengdun.plans import measures, services
 from zhengdun.plans.models import FourReview, Plan, PlanStatus, Task
+from zhengdun.plans.schemas import MeasureIn, MeasurePatch
 
 
 @pytest.fixture
@@ -159,3 +160,12 @@ def test_it_filters_and_pages_the_list_in_a_fixed_number_of_queries(world, campa
     many, total = count()
     assert (many, total) == (few, 6)
     assert count(status=PlanStatus.SUBMITTED)[1] == 1
+
+
+def test_it_takes_every_measure_field_in_the_measure_bodies():
+    # The bodies are written out as classes for the type checker; they must still name
+    # every field of measures.FIELDS (a relation by its id), and a patch only those and the version.
+    expected = [f"{name}_id" if Task._meta.get_field(name).is_relation else name for name in measures.FIELDS]
+    assert list(MeasureIn.model_fields) == expected
+    assert list(MeasurePatch.model_fields) == ["version", *expected]
+    assert all(not field.is_required() for field in MeasurePatch.model_fields.values())

@@ -26,7 +26,7 @@ class UserForm(StyledForm, forms.Form):
     )
 
     def __init__(self, *args: object, creating: bool = True, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
         self.creating = creating
         if creating:
             self.fields["password"].required = True

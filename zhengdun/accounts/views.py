@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import shortcuts
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
@@ -115,19 +117,20 @@ def user_edit(request: AuthedRequest, pk: int) -> HttpResponse:
 @never_cache
 @login_required
 def tokens(request: AuthedRequest) -> HttpResponse:
+    user = cast(User, request.user)  # login_required: a signed-in account
     raw = ""
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             _token, raw = services.token_create(
-                user=request.user, actor=request.user, name=form.cleaned_data["name"], days=form.cleaned_data["days"]
+                user=user, actor=user, name=form.cleaned_data["name"], days=form.cleaned_data["days"]
             )
         except ServiceError as exc:
             form.add_error(None, exc.message)
         else:
             form = TokenForm()
     # The raw token is rendered in this response only; it is not stored anywhere.
-    context = {"tokens": selectors.own_tokens(request.user), "form": form, "raw": raw, "now": timezone.now()}
+    context = {"tokens": selectors.own_tokens(user), "form": form, "raw": raw, "now": timezone.now()}
     return render(request, "accounts/tokens.html", context)
 
 
@@ -135,7 +138,7 @@ def tokens(request: AuthedRequest) -> HttpResponse:
 @require_POST
 def token_revoke(request: AuthedRequest, token_id: int) -> HttpResponse:
     # Tokens belong to their account alone: another's token is not found.
-    token = shortcuts.get_object_or_404(selectors.own_tokens(request.user), pk=token_id)
+    token = shortcuts.get_object_or_404(selectors.own_tokens(cast(User, request.user)), pk=token_id)
     try:
         services.token_revoke(token=token, actor=request.user)
     except ServiceError as exc:

@@ -173,7 +173,7 @@ def campaign_create_from_template(
         for i, s in enumerate(book.stages, start=1)
     )
     codes: dict[str, int] = {}
-    criteria = []
+    criteria: list[Criterion] = []
     for order, (category, item, lead, coop) in enumerate(book.criteria, start=1):
         cat_no = codes.setdefault(category, len(codes) + 1)
         criteria.append(

@@ -103,7 +103,7 @@ def detail(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(request, "campaigns/detail.html", context)
 
 
-def _editable(request: HttpRequest, pk: int) -> Campaign:
+def _editable(request: AuthedRequest, pk: int) -> Campaign:
     """The campaign to change; readable from below, but only its county's scope may change it (404 otherwise)."""
     campaign = campaign_get(request.user, pk)
     if not scope_for(request.user).covers_path(campaign.scope.path):
@@ -112,7 +112,7 @@ def _editable(request: HttpRequest, pk: int) -> Campaign:
 
 
 def _edit_page(
-    request: HttpRequest,
+    request: AuthedRequest,
     pk: int,
     form_class: type[CampaignRulesForm] | type[CampaignThresholdsForm],
     save: Callable[..., Campaign],

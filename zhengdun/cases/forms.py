@@ -38,7 +38,7 @@ class TransitionForm(StyledForm, forms.Form):
     is_key = forms.BooleanField(label="列为重点整顿对象", required=False)
 
     def __init__(self, *args: object, rule: Transition, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
         self.fields["note"].required = rule.note_required
         self.fields["note"].error_messages["required"] = ERR_NOTE_REQUIRED
         if rule.action != "identify":

@@ -71,7 +71,7 @@ def case_open(*, campaign: Campaign, organization: Organization, actor: Actor, i
         raise ServiceError(ERR_ALREADY_OPEN)
     try:
         with transaction.atomic():
-            case = Case.objects.create(campaign=campaign, organization=organization, is_key=is_key, created_by=actor)
+            case = Case.objects.create(campaign=campaign, organization=organization, is_key=is_key, created_by_id=actor.pk)
     except IntegrityError:
         raise ServiceError(ERR_ALREADY_OPEN) from None
     CASE_WORKFLOW.record_creation(case, actor=actor, note=note, action="open")

@@ -226,7 +226,7 @@ def candidates(fp: Fingerprinted, campaign_id: int, exclude_plan_id: int | None)
     return list(rows.values_list("plan_id", "sample").distinct())
 
 
-def _stored(keys: list[Key]) -> list[tuple[int | None, str, bytes, str]]:
+def _stored(keys: list[Key]) -> list[tuple[int | None, str, bytes | memoryview, str]]:
     """(plan id, sample, shingle hashes, sample text) of the candidates: one query.
 
     A sample's text comes along (a few short documents); a plan's text stays

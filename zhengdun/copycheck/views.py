@@ -47,7 +47,7 @@ def highlight(text: str, marks: list[tuple[int, int, int]]) -> SafeString:
     return format_html_join("", "{}", ((part,) for part in parts))
 
 
-def _reviewed_plan(request: HttpRequest, pk: int) -> Plan:
+def _reviewed_plan(request: AuthedRequest, pk: int) -> Plan:
     plan = get_object_or_404(Plan.objects.select_related("case__campaign", "case__organization__parent"), request.user, pk=pk)
     if not can_compare(request.user):
         raise PermissionDenied(ERR_NOT_REVIEWER)

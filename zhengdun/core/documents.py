@@ -24,7 +24,7 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Emu, Mm, Pt
+from docx.shared import Emu, Length, Mm, Pt
 from docx.table import Table, _Row
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
@@ -66,7 +66,7 @@ def _ems(text: str) -> float:
     return sum(0.5 if ord(ch) < 0x2E80 else 1.0 for ch in text)
 
 
-def set_run_font(run: Run, east_asia: str, size: Emu | None = None, *, latin: str = LATIN_FONT, bold: bool = False) -> None:
+def set_run_font(run: Run, east_asia: str, size: Length | None = None, *, latin: str = LATIN_FONT, bold: bool = False) -> None:
     run.font.name = latin  # ascii and hAnsi
     rpr = run._element.get_or_add_rPr()
     fonts = rpr.find(qn("w:rFonts"))
@@ -81,7 +81,7 @@ def set_run_font(run: Run, east_asia: str, size: Emu | None = None, *, latin: st
     run.font.bold = bold or None
 
 
-def _fixed_lines(paragraph: Paragraph, pitch: Emu = LINE_PITCH) -> None:
+def _fixed_lines(paragraph: Paragraph, pitch: Length = LINE_PITCH) -> None:
     fmt = paragraph.paragraph_format
     fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
     fmt.line_spacing = pitch
@@ -89,7 +89,7 @@ def _fixed_lines(paragraph: Paragraph, pitch: Emu = LINE_PITCH) -> None:
     fmt.space_after = Pt(0)
 
 
-def _indent_chars(paragraph: Paragraph, chars: int, size: Emu = SIZE_3) -> None:
+def _indent_chars(paragraph: Paragraph, chars: int, size: Length = SIZE_3) -> None:
     """First-line indent of `chars` characters: in points for every reader,
     and in character units (w:firstLineChars) which Word prefers."""
     paragraph.paragraph_format.first_line_indent = Emu(size * chars)
@@ -98,7 +98,7 @@ def _indent_chars(paragraph: Paragraph, chars: int, size: Emu = SIZE_3) -> None:
         ind.set(qn("w:firstLineChars"), str(chars * 100))
 
 
-def _field(paragraph: Paragraph, instruction: str, east_asia: str, size: Emu) -> None:
+def _field(paragraph: Paragraph, instruction: str, east_asia: str, size: Length) -> None:
     """A complex field (begin / instruction / separate / placeholder / end)."""
     for kind, text in (("begin", None), ("instr", instruction), ("separate", None), ("text", "1"), ("end", None)):
         run = paragraph.add_run()

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django import forms
+from django.forms.models import ModelChoiceIterator
 from django.urls import reverse
 from django.utils.http import urlencode
 
@@ -45,12 +46,12 @@ class SearchSelect(forms.Select):
         obj.params = dict(self.params)
         return obj
 
-    def _bounded_choices(self, value: list[Any]) -> list[tuple[Any, str]]:
+    def _bounded_choices(self, value: list[Any]) -> list[Any]:
+        if not isinstance(self.choices, ModelChoiceIterator):  # plain choices: already a short list
+            return list(self.choices)
         iterator = self.choices
-        field = getattr(iterator, "field", None)
-        if field is None:  # plain choices: already a short list
-            return list(iterator)
-        qs = field.queryset
+        field = iterator.field
+        qs = iterator.queryset
         chosen = [v for v in value if v not in ("", None)]
         shown = list(qs.filter(pk__in=chosen)) if chosen else []
         shown += list(qs.exclude(pk__in=[o.pk for o in shown])[:INITIAL_OPTIONS])

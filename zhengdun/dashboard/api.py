@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import datetime
-from typing import cast
 
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from zhengdun.core.actors import Actor
+from zhengdun.core.api import caller
 from zhengdun.dashboard.todo import TodoGroup, todo_for
 
 router = Router(tags=["工作台"])
@@ -36,5 +35,4 @@ class TodoGroupOut(Schema):
 
 @router.get("/todo", response=list[TodoGroupOut], summary="我的待办事项：每类最多 5 条，total 为该类总数，more_url 为完整列表")
 def todo(request: HttpRequest) -> list[TodoGroup]:
-    # Both auth classes put the signed-in account on request.auth.
-    return todo_for(cast(Actor, request.auth))
+    return todo_for(caller(request))

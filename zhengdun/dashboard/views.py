@@ -1,11 +1,8 @@
-from typing import cast
-
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from zhengdun.core.actors import Actor
 from zhengdun.core.http import AuthedRequest
 from zhengdun.dashboard.selectors import summary_for
 from zhengdun.dashboard.todo import todo_for
@@ -14,7 +11,7 @@ from zhengdun.dashboard.todo import todo_for
 @login_required
 @require_GET
 def home(request: AuthedRequest) -> HttpResponse:
-    user = cast(Actor, request.user)  # login_required: a signed-in account
+    user = request.user
     groups = todo_for(user)
     context = {
         "groups": groups,

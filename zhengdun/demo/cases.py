@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeGuard
 
 from zhengdun.accounts.models import User
 from zhengdun.campaigns.models import Campaign
@@ -53,7 +53,7 @@ def _as(actor: User, fn: Callable[..., Any], **kwargs: Any) -> Any:
         return fn(actor=actor, **kwargs)
 
 
-def _fit(user: User | None, org: Organization, perm: str) -> bool:
+def _fit(user: User | None, org: Organization, perm: str) -> TypeGuard[User]:
     """Whether an existing account can act here (a pre-existing `county` might be someone else's)."""
     return user is not None and scope_for(user).covers_path(org.path) and user.has_perm(perm)
 

@@ -33,4 +33,4 @@ class DynamicAddForm(StyledForm, forms.Form):
         field = self.fields["organization"]
         field.queryset = organizations  # type: ignore[attr-defined]
         # The search offers what the queryset accepts: villages within the campaign's scope.
-        field.widget.params["under"] = str(scope.pk)  # type: ignore[attr-defined]
+        field.widget.params["under"] = str(scope.pk)

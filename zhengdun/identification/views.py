@@ -3,12 +3,15 @@ dynamic additions, and the honesty check of the whole list."""
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib.auth.decorators import login_required, permission_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from zhengdun.accounts.models import User
 from zhengdun.campaigns.models import Campaign
 from zhengdun.campaigns.selectors import campaign_list
 from zhengdun.cases.selectors import default_campaign
@@ -20,7 +23,7 @@ from zhengdun.identification.honesty import honesty_report
 from zhengdun.organizations.models import Organization
 
 
-def _campaign(request: HttpRequest) -> Campaign | None:
+def _campaign(request: AuthedRequest) -> Campaign | None:
     value = request.GET.get("campaign") or request.POST.get("campaign") or ""
     campaigns = campaign_list(request.user)
     if value.isdigit():
@@ -28,9 +31,9 @@ def _campaign(request: HttpRequest) -> Campaign | None:
     return default_campaign(request.user)
 
 
-def _dynamic_form(request: HttpRequest, campaign: Campaign, data: object = None) -> DynamicAddForm:
+def _dynamic_form(request: AuthedRequest, campaign: Campaign, data: object = None) -> DynamicAddForm:
     return DynamicAddForm(
-        data,  # type: ignore[arg-type]
+        data,
         organizations=selectors.dynamic_candidates(request.user, campaign),
         scope=campaign.scope,
     )
@@ -86,7 +89,7 @@ def honesty(request: AuthedRequest) -> HttpResponse:
     under = (
         get_object_or_404(Organization.objects.all(), request.user, pk=int(under_id))
         if under_id.isdigit()
-        else request.user.organization
+        else cast(User, request.user).organization  # login_required: a signed-in account
     )
     report = None
     if campaign and under is not None:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -40,7 +41,7 @@ def _id(value: str | None) -> int | None:
     return int(value) if value and value.isdigit() else None
 
 
-def _selection(request: HttpRequest) -> Selection:
+def _selection(request: AuthedRequest) -> Selection:
     """Campaign, subtree and listing from the query string; out of scope is 404."""
     user = request.user
     campaigns = list(campaign_list(user))
@@ -79,7 +80,7 @@ def index(request: AuthedRequest) -> HttpResponse:
 @login_required
 @permission_required(services.VIEW_PERM, raise_exception=True)
 @require_GET
-def download(request: AuthedRequest) -> HttpResponse:
+def download(request: AuthedRequest) -> HttpResponseBase:
     chosen = _selection(request)
     if chosen.campaign is None or chosen.unit is None:
         return redirect("ledger:index")

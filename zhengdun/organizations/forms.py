@@ -95,7 +95,7 @@ class PostForm(StyledForm, forms.Form):
     note = forms.CharField(label="备注", max_length=200, required=False)
 
     def __init__(self, *args: object, people: object = None, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
         if people is not None:
             self.fields["person"].queryset = people  # type: ignore[attr-defined]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import enum
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -197,7 +197,9 @@ def _existing_person(*, actor: Actor, name: str, phone: str, id_number: str, exc
     almost always the same person, so it asks for confirmation (NeedsConfirmation).
     Records outside the actor's scope are not looked at: they must not show.
     """
-    people = restrict(Person.objects.select_related("organization"), actor).exclude(pk=exclude_pk)
+    people = restrict(Person.objects.select_related("organization"), actor)
+    if exclude_pk is not None:
+        people = people.exclude(pk=exclude_pk)
     found = people.filter(id_number__iexact=id_number).first() if id_number else None
     if found is not None:
         raise ServiceError(
@@ -315,7 +317,9 @@ def post_end(*, post: Post, actor: Actor, ended_on: datetime.date, note: str = "
         post.note = note
     _validated(post)
     # The support app's rules on links and work teams hold on this generic path too.
-    warnings = [w for _, found in post_ending.send(sender=Post, post=post, ended_on=ended_on) for w in found]
+    # Each receiver answers a list of warnings (django-stubs types a response as str | None).
+    answers = post_ending.send(sender=Post, post=post, ended_on=ended_on)
+    warnings = [w for _, found in answers for w in cast(list[str], found)]
     post.save()
     record_change(post, before, actor=actor, note="；".join(warnings))
     return post

@@ -43,7 +43,7 @@ def _chars(old: str, new: str) -> str:
     matcher = SequenceMatcher(None, old, new, autojunk=False)
     if matcher.ratio() < MERGE_RATIO:
         return DEL.format(escape(old)) + INS.format(escape(new))
-    out = []
+    out: list[str] = []
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal":
             out.append(escape(old[i1:i2]))
@@ -58,7 +58,7 @@ def _chars(old: str, new: str) -> str:
 def inline_diff(old: str, new: str) -> SafeString:
     """`new` with the removed text in <del> and the added text in <ins>, all escaped."""
     a, b = _sentences(old), _sentences(new)
-    out = []
+    out: list[str] = []
     for op, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
         removed, added = "".join(a[i1:i2]), "".join(b[j1:j2])
         if op == "equal":

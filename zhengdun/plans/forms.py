@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.forms.models import fields_for_model
@@ -37,7 +37,7 @@ class PlanCreateForm(StyledForm, forms.Form):
 class CriterionChoiceField(forms.ModelMultipleChoiceField):
     """A criterion is recognised by its concrete sign, not by its category alone (six share one)."""
 
-    def label_from_instance(self, obj: Criterion) -> str:  # type: ignore[override]
+    def label_from_instance(self, obj: Criterion) -> str:
         return f"{obj.code} {obj.category}：{obj.item}"
 
 
@@ -55,7 +55,8 @@ class PlanForm(StyledForm, forms.Form):
                 label=heading, required=False, help_text=SECTION_HELP.get(name, ""), widget=forms.Textarea(attrs={"rows": 5})
             )
             self.fields[name].widget.attrs["class"] = "form-control"
-        self.fields["criteria"].queryset = Criterion.objects.filter(campaign_id=plan.case.campaign_id).order_by("order", "id")
+        criteria = cast(CriterionChoiceField, self.fields["criteria"])
+        criteria.queryset = Criterion.objects.filter(campaign_id=plan.case.campaign_id).order_by("order", "id")
         self.order_fields(["version", "title", *[name for name, _ in SECTIONS], "criteria"])
 
     @staticmethod

@@ -146,7 +146,7 @@ def measure_save(
 ) -> Task:
     """Add a measure (task_id None) or change one. `expected_version` is the
     task's version the actor edited; someone else's change is not written over."""
-    data = dict(title=title, owner_name=owner_name, deadline=deadline, target=target, detail=detail, owner=owner)
+    data: dict[str, Any] = dict(title=title, owner_name=owner_name, deadline=deadline, target=target, detail=detail, owner=owner)
     data.update(target_value=target_value, unit=unit)
     with transaction.atomic():
         current = _check_plan(plan, actor)
@@ -154,10 +154,10 @@ def measure_save(
             fields = _clean(current, actor, data, None)
             if order is None:
                 order = (Task.objects.filter(plan=current).aggregate(n=Max("order"))["n"] or 0) + 1
-            task = Task.objects.create(plan=current, order=order, **fields)
-            record(Action.CREATE, task, actor=actor, after=snapshot(task, FIELDS), note=f"添加整改措施：{current}")
-            TASK_WORKFLOW.record_creation(task, actor=actor, note="添加整改措施")
-            return task
+            added = Task.objects.create(plan=current, order=order, **fields)
+            record(Action.CREATE, added, actor=actor, after=snapshot(added, FIELDS), note=f"添加整改措施：{current}")
+            TASK_WORKFLOW.record_creation(added, actor=actor, note="添加整改措施")
+            return added
         task = Task.objects.select_for_update().filter(plan=current, pk=task_id).first()
         if task is None:
             raise Http404("不存在或无权访问")

@@ -4,11 +4,11 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
+from django.db import models
 from ninja import Field, Schema
 from pydantic import create_model
 
 from zhengdun.core.api import BlockedOfferOut, OfferOut, Ref, offer_out
-from zhengdun.plans import measures as measure_fields
 from zhengdun.plans.models import SECTIONS, Plan, PlanReview, PlanVersion, Task
 from zhengdun.plans.selectors import plan_offers
 
@@ -174,37 +174,40 @@ PlanPatch = create_model(
 )
 
 
-# Python types of the model fields a measure is made of (measures.FIELDS).
-_MEASURE_TYPES: dict[str, type] = {
-    "CharField": str,
-    "TextField": str,
-    "DateField": datetime.date,
-    "DecimalField": Decimal,
-    "PositiveSmallIntegerField": int,
-    "ForeignKey": int,
-}
+def _label(name: str) -> str:
+    """A measure field's description in the API: its label on the model, as the form shows it."""
+    field = Task._meta.get_field(name)
+    assert isinstance(field, models.Field), name  # a concrete field, not a reverse relation
+    return str(field.verbose_name)
 
 
-def _measure_fields(*, text_default: str | None) -> dict[str, Any]:
-    """The measure's fields as an API body: `owner` by its id, everything optional, since the
-    service answers what is missing in Chinese. Derived from measures.FIELDS and the model."""
-    fields: dict[str, Any] = {}
-    for name in measure_fields.FIELDS:
-        field = Task._meta.get_field(name)
-        kind = _MEASURE_TYPES[field.get_internal_type()]
-        default = text_default if kind is str else None
-        key = f"{name}_id" if field.is_relation else name
-        fields[key] = (kind | None if default is None else kind, Field(default, description=str(field.verbose_name)))
-    return fields
+# A measure as an API body: the fields of measures.FIELDS, `owner` by its id
+# (tests/plans/test_plan_api.py keeps them in step). Everything is optional,
+# since the service answers what is missing in Chinese; a patch sends only
+# the fields to change.
+class MeasureIn(Schema):
+    order: int | None = Field(None, description=_label("order"))
+    title: str = Field("", description=_label("title"))
+    detail: str = Field("", description=_label("detail"))
+    owner_name: str = Field("", description=_label("owner_name"))
+    owner_id: int | None = Field(None, description=_label("owner"))
+    deadline: datetime.date | None = Field(None, description=_label("deadline"))
+    target: str = Field("", description=_label("target"))
+    target_value: Decimal | None = Field(None, description=_label("target_value"))
+    unit: str = Field("", description=_label("unit"))
 
 
-MeasureIn = create_model("MeasureIn", __base__=Schema, **_measure_fields(text_default=""))
-MeasurePatch = create_model(
-    "MeasurePatch",
-    __base__=Schema,
-    version=(int | None, Field(None, description="该措施的版本；他人已先修改时返回 409")),
-    **_measure_fields(text_default=None),
-)
+class MeasurePatch(Schema):
+    version: int | None = Field(None, description="该措施的版本；他人已先修改时返回 409")
+    order: int | None = Field(None, description=_label("order"))
+    title: str | None = Field(None, description=_label("title"))
+    detail: str | None = Field(None, description=_label("detail"))
+    owner_name: str | None = Field(None, description=_label("owner_name"))
+    owner_id: int | None = Field(None, description=_label("owner"))
+    deadline: datetime.date | None = Field(None, description=_label("deadline"))
+    target: str | None = Field(None, description=_label("target"))
+    target_value: Decimal | None = Field(None, description=_label("target_value"))
+    unit: str | None = Field(None, description=_label("unit"))
 
 
 class VersionIn(Schema):

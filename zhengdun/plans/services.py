@@ -115,7 +115,7 @@ def plan_create(*, case: Case, actor: Actor, from_findings: bool = False) -> Pla
         basic_facts=facts.text,
         problems=drafting.problems_text(findings),
         leading_group=drafting.leading_group(case.organization),
-        created_by=actor,
+        created_by_id=actor.pk,
     )
     try:
         with transaction.atomic():
@@ -221,7 +221,7 @@ def _missing_for_submit(plan: Plan) -> list[str]:
 
 def _next_version(plan: Plan, actor: Actor, reason: str) -> PlanVersion:
     number = (PlanVersion.objects.filter(plan=plan).aggregate(n=Max("number"))["n"] or 0) + 1
-    return PlanVersion.objects.create(plan=plan, number=number, content=plan_content(plan), reason=reason, created_by=actor)
+    return PlanVersion.objects.create(plan=plan, number=number, content=plan_content(plan), reason=reason, created_by_id=actor.pk)
 
 
 def plan_submit(*, plan: Plan, actor: Actor, expected_version: int) -> Plan:
@@ -299,7 +299,7 @@ def plan_review(
             event_data={"version_number": reviewed.number},
         )
         review = PlanReview.objects.create(
-            plan=current, version=reviewed, level=level, decision=decision, comments=comments, reviewer=actor
+            plan=current, version=reviewed, level=level, decision=decision, comments=comments, reviewer_id=actor.pk
         )
     plan.refresh_from_db()
     return review
@@ -311,4 +311,4 @@ def plan_mark_seen(*, plan: Plan, user: Actor, version_number: int) -> None:
     A read marker, not a change to the plan: it is not audited, or every page
     view would fill the trail.
     """
-    PlanSeen.objects.update_or_create(plan=plan, user=user, defaults={"version_number": version_number})
+    PlanSeen.objects.update_or_create(plan=plan, user_id=user.pk, defaults={"version_number": version_number})

@@ -105,7 +105,7 @@ def create(request: AuthedRequest, case_id: int) -> HttpResponse:
     return render(request, "plans/plan_create.html", context, status=400 if form.errors else 200)
 
 
-def _diff_context(request: HttpRequest, plan: Plan, tasks: list[Task], versions: list[Any]) -> dict[str, Any]:
+def _diff_context(request: AuthedRequest, plan: Plan, tasks: list[Task], versions: list[Any]) -> dict[str, Any]:
     """What changed since the version this user last saw (or ?since=N)."""
     since = _int(request.GET.get("since"))
     seen = selectors.seen_version_number(plan, request.user)
@@ -323,7 +323,7 @@ def four_review(request: AuthedRequest, case_id: int) -> HttpResponse:
 @login_required
 @permission_required("plans.view_plan", raise_exception=True)
 @require_GET
-def docx(request: AuthedRequest, plan_id: int) -> HttpResponse:
+def docx(request: AuthedRequest, plan_id: int) -> FileResponse:
     """The plan as a Word document: the working copy, or ?version=N.
 
     Not written to the audit trail as an export: a plan carries names and

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -31,7 +31,9 @@ class TaskProgressForm(_OnePageForm):
         super().__init__(*args, **kwargs)
         # Only the statuses the task's table lets this user reach from here (its current one included).
         if statuses is not None:
-            self.fields["status"].choices = [(value, label) for value, label in TaskStatus.choices if value in statuses]
+            cast(forms.ChoiceField, self.fields["status"]).choices = [
+                (value, label) for value, label in TaskStatus.choices if value in statuses
+            ]
 
     progress = forms.IntegerField(
         label="进度（%）",

@@ -29,6 +29,6 @@ def ensure_may_change_done(actor: Actor, task: Task) -> None:
 def requester_path(extension: ExtensionRequest) -> str:
     """The organization that asked: the requester's own, or the task's when the account is gone."""
     requester = extension.requested_by
-    if requester is not None and requester.organization_id:
+    if requester is not None and requester.organization is not None:
         return requester.organization.path
     return extension.task.plan.case.organization.path

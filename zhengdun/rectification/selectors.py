@@ -101,7 +101,7 @@ def extensions_to_decide(user: Actor) -> QuerySet[ExtensionRequest]:
     )
     if not user.has_perm("rectification.decide_extension"):
         return qs.none()
-    qs = restrict(qs, user).exclude(requested_by=user)
+    qs = restrict(qs, user).exclude(requested_by_id=user.pk)
     if not user.is_superuser:
         if not user.organization_id:
             return qs.none()

@@ -161,7 +161,7 @@ def task_progress(
             current.refresh_from_db()
             record_change(current, before, actor=actor, note=note or PROGRESS_NOTE)
         ProgressReport.objects.create(
-            task=current, status=status, progress=number, actual_value=amount, note=note, reported_by=actor
+            task=current, status=status, progress=number, actual_value=amount, note=note, reported_by_id=actor.pk
         )
     task.refresh_from_db()
     return task
@@ -194,22 +194,23 @@ def evidence_add(*, task: Task, actor: Actor, uploaded_file: UploadedFile | None
             if uploaded_file is None:
                 raise ServiceError(ERR_NO_FILE)
             name = clean_name(uploaded_file.name or "")
+            size = uploaded_file.size or 0
             try:
-                kind = check(uploaded_file, name=name, size=uploaded_file.size or 0, limit=settings.MAX_UPLOAD_BYTES)
+                kind = check(uploaded_file, name=name, size=size, limit=settings.MAX_UPLOAD_BYTES)
             except RefusedFile as exc:
                 raise ServiceError(str(exc)) from None
             evidence = Evidence(
                 task=current,
                 original_name=name,
                 content_type=kind.content_type,
-                size=uploaded_file.size,
+                size=size,
                 sha256=_sha256(uploaded_file),
                 note=note,
-                uploaded_by=actor,
+                uploaded_by_id=actor.pk,
             )
             # upload_to gives the stored file a random name; the original name stays in the row.
             evidence.file.save(name, uploaded_file, save=False)
-            stored = evidence.file.name
+            stored = evidence.file.name or ""
             evidence.save()
             record(Action.CREATE, evidence, actor=actor, after=_evidence_snapshot(evidence), note=f"上传佐证材料：{name}")
     except BaseException:
@@ -236,7 +237,7 @@ def evidence_remove(*, evidence: Evidence, actor: Actor, note: str = "") -> None
         if task.status == TaskStatus.DONE:
             raise ServiceError(ERR_REMOVE_DONE)
         record(Action.DELETE, current, actor=actor, before=_evidence_snapshot(current), note=note.strip() or "删除佐证材料")
-        storage, stored = current.file.storage, current.file.name
+        storage, stored = current.file.storage, current.file.name or ""
         current.delete()
         # The file goes only once the row is surely gone.
         transaction.on_commit(lambda: storage.delete(stored))
@@ -258,7 +259,7 @@ def extension_request(*, task: Task, actor: Actor, new_deadline: datetime.date |
         if current.extensions.filter(status=ExtensionStatus.PENDING).exists():
             raise ServiceError(ERR_EXTENSION_PENDING)
         extension = ExtensionRequest.objects.create(
-            task=current, old_deadline=current.deadline, new_deadline=new_deadline, reason=reason, requested_by=actor
+            task=current, old_deadline=current.deadline, new_deadline=new_deadline, reason=reason, requested_by_id=actor.pk
         )
         record(Action.CREATE, extension, actor=actor, after=snapshot(extension), note="申请延期")
         EXTENSION_WORKFLOW.record_creation(extension, actor=actor, note=reason)

