@@ -195,6 +195,13 @@ UPLOAD_DIR = DATA_DIR / "uploads"
 MAX_UPLOAD_BYTES = int(os.environ.get("MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_BYTES
 
+# Counters that every worker process must share (core.ratelimit: public comments,
+# sign-ins, tokens): in Redis when REDIS_URL is set, else in the database.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+if REDIS_URL:
+    CACHES["ratelimit"] = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "zd"}
+
 # The audit trail is kept at least this long (never under 180 days); the
 # PostgreSQL guard refuses earlier deletes and is re-created with this value by
 # every `manage.py migrate` (zhengdun/audit/guard.py).
