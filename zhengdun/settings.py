@@ -7,6 +7,7 @@ Every variable read here has a row in the README's Configuration table
 as plain attributes, never with a getattr default.
 """
 
+import ipaddress
 import json
 import logging
 import os
@@ -52,11 +53,20 @@ DEBUG = _env_bool("DEBUG", False)
 ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "").rstrip("/")
-# Set only behind a reverse proxy that overwrites these headers: then the audit
-# trail takes the client address from X-Forwarded-For and HTTPS from X-Forwarded-Proto.
+# Behind a reverse proxy: the proxies' addresses or networks. Only a request
+# whose direct peer is one of them may name the client (X-Forwarded-For, the
+# rightmost untrusted hop) and the scheme (X-Forwarded-Proto: https).
+# TRUST_X_FORWARDED_FOR=1 alone trusts a proxy on this machine.
 TRUST_X_FORWARDED_FOR = _env_bool("TRUST_X_FORWARDED_FOR", False)
-if TRUST_X_FORWARDED_FOR:
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+TRUSTED_PROXIES = [p.strip() for p in os.environ.get("TRUSTED_PROXIES", "").split(",") if p.strip()]
+if TRUST_X_FORWARDED_FOR and not TRUSTED_PROXIES:
+    TRUSTED_PROXIES = ["127.0.0.1", "::1"]
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ValueError(f"TRUSTED_PROXIES: {_proxy!r} is neither an address nor a network (10.0.0.5, 10.0.0.0/24)") from None
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if TRUSTED_PROXIES else None
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -90,6 +100,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "zhengdun.core.middleware.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -173,6 +184,8 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
 AXES_VERBOSE = False
+# The same client address as the audit trail, honest behind trusted proxies.
+AXES_CLIENT_IP_CALLABLE = "zhengdun.core.middleware.client_ip"
 # Offices share one address behind the intranet gateway: locking by address
 # would lock a whole township out because one person mistyped. Lock accounts.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
