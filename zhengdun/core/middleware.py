@@ -64,6 +64,50 @@ class TrustedProxyMiddleware:
         return self.get_response(request)
 
 
+# Features no page uses are switched off for the page and anything it embeds.
+# The camera stays with the site itself: evidence is photographed through a
+# file input, which needs no permission, but nothing else may reach it.
+PERMISSIONS_POLICY = ", ".join(
+    [
+        "camera=(self)",
+        "microphone=()",
+        "geolocation=()",
+        "payment=()",
+        "usb=()",
+        "serial=()",
+        "hid=()",
+        "bluetooth=()",
+        "midi=()",
+        "display-capture=()",
+        "screen-wake-lock=()",
+        "accelerometer=()",
+        "gyroscope=()",
+        "magnetometer=()",
+        "fullscreen=(self)",
+    ]
+)
+# Pages and files carry personal information and CSRF tokens: no cache keeps
+# them, not a proxy's and not the browser's, unless a view says otherwise.
+DEFAULT_CACHE_CONTROL = "private, no-store"
+
+
+class ResponseHeadersMiddleware:
+    """Permissions-Policy on every response, and Cache-Control where a view set none.
+
+    Sits below WhiteNoise, so static files keep their long cache lifetimes.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        if not response.has_header("Cache-Control"):
+            response["Cache-Control"] = DEFAULT_CACHE_CONTROL
+        return response
+
+
 class RequestContextMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
