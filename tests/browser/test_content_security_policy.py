@@ -62,6 +62,7 @@ def test_the_main_pages_load_without_a_csp_violation_and_htmx_swaps(page, world,
         f"/plans/tasks/{task.pk}/",
         "/ledger/",
         f"/plans/{plan.pk}/notice/",
+        "/api/v1/docs",
         "/orgs/",
     ):
         watch.visit(path)

@@ -149,6 +149,13 @@ def test_in_redis_it_allows_up_to_the_limit(redis: None) -> None:
     assert ratelimit.exceeded(key, 2, 60)
 
 
+def test_redis_url_puts_the_counters_in_redis() -> None:
+    code = "import django; django.setup(); from django.conf import settings; print(settings.CACHES['ratelimit'])"
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "zhengdun.settings", "REDIS_URL": "redis://127.0.0.1:6379/3"}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
+    assert "django.core.cache.backends.redis.RedisCache" in out and "redis://127.0.0.1:6379/3" in out
+
+
 def _hit_many(key: str, times: int, results: Any) -> None:
     from django.core.cache import caches
 
