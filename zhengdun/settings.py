@@ -7,6 +7,7 @@ Every variable read here has a row in the README's Configuration table
 as plain attributes, never with a getattr default.
 """
 
+import ipaddress
 import json
 import logging
 import os
@@ -15,6 +16,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("ZHENGDUN_DATA_DIR", BASE_DIR / "data"))
@@ -52,11 +54,20 @@ DEBUG = _env_bool("DEBUG", False)
 ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "").rstrip("/")
-# Set only behind a reverse proxy that overwrites these headers: then the audit
-# trail takes the client address from X-Forwarded-For and HTTPS from X-Forwarded-Proto.
+# Behind a reverse proxy: the proxies' addresses or networks. Only a request
+# whose direct peer is one of them may name the client (X-Forwarded-For, the
+# rightmost untrusted hop) and the scheme (X-Forwarded-Proto: https).
+# TRUST_X_FORWARDED_FOR=1 alone trusts a proxy on this machine.
 TRUST_X_FORWARDED_FOR = _env_bool("TRUST_X_FORWARDED_FOR", False)
-if TRUST_X_FORWARDED_FOR:
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+TRUSTED_PROXIES = [p.strip() for p in os.environ.get("TRUSTED_PROXIES", "").split(",") if p.strip()]
+if TRUST_X_FORWARDED_FOR and not TRUSTED_PROXIES:
+    TRUSTED_PROXIES = ["127.0.0.1", "::1"]
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ValueError(f"TRUSTED_PROXIES: {_proxy!r} is neither an address nor a network (10.0.0.5, 10.0.0.0/24)") from None
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if TRUSTED_PROXIES else None
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -66,6 +77,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "csp",
     "axes",
     "treebeard",
     "ninja",
@@ -90,8 +102,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "zhengdun.core.middleware.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "zhengdun.core.middleware.ResponseHeadersMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -173,6 +188,8 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
 AXES_VERBOSE = False
+# The same client address as the audit trail, honest behind trusted proxies.
+AXES_CLIENT_IP_CALLABLE = "zhengdun.core.middleware.client_ip"
 # Offices share one address behind the intranet gateway: locking by address
 # would lock a whole township out because one person mistyped. Lock accounts.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
@@ -195,6 +212,13 @@ UPLOAD_DIR = DATA_DIR / "uploads"
 MAX_UPLOAD_BYTES = int(os.environ.get("MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_BYTES
 
+# Counters that every worker process must share (core.ratelimit: public comments,
+# sign-ins, tokens): in Redis when REDIS_URL is set, else in the database.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+if REDIS_URL:
+    CACHES["ratelimit"] = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "zd"}
+
 # The audit trail is kept at least this long (never under 180 days); the
 # PostgreSQL guard refuses earlier deletes and is re-created with this value by
 # every `manage.py migrate` (zhengdun/audit/guard.py).
@@ -216,6 +240,24 @@ SESSION_COOKIE_SECURE = PRODUCTION or _env_bool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+# No inline script or style anywhere: behaviour is in static files
+# (core/static/zhengdun/site.js), htmx is configured by a meta tag, and the
+# QR codes and Bootstrap's icons are files or data: images of the style sheets.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 LOG_LEVEL = os.environ.get("LOG_LEVEL", "WARNING").upper()
 if LOG_LEVEL not in logging.getLevelNamesMapping():

@@ -27,3 +27,21 @@ class TransitionEvent(models.Model):
     class Meta:
         abstract = True
         ordering = ["at", "id"]
+
+
+class RateLimitCount(models.Model):
+    """How often one key was hit in one window (core.ratelimit's store when no Redis is configured).
+
+    A row per key and window; rows past `expires_at` are deleted as new windows open.
+    """
+
+    key = models.CharField(max_length=64, unique=True)
+    count = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = "限流计数"
+        verbose_name_plural = verbose_name
+
+    def __str__(self) -> str:
+        return f"{self.count} 次（至 {self.expires_at:%Y-%m-%d %H:%M:%S}）"

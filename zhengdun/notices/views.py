@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from zhengdun.core.errors import ServiceError
@@ -196,6 +197,8 @@ def public_plan(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "notices/public_plan.html", context)
 
 
+# The code holds nothing but the page's address: a proxy may keep it a while.
+@cache_control(public=True, max_age=300)
 @require_GET
 def public_qr(request: HttpRequest, token: str) -> HttpResponse:
     return HttpResponse(qr_svg(public_url(published_notice(token), request)), content_type="image/svg+xml")

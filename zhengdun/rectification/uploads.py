@@ -147,5 +147,6 @@ def serve(evidence: Any) -> FileResponse:
     )
     # Never let the browser second-guess the type we checked on the way in.
     response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, max-age=3600"
+    # Photos of people and their papers: no cache, not even the browser's, keeps a copy.
+    response["Cache-Control"] = "private, no-store"
     return response
