@@ -211,6 +211,12 @@ MEDIA_ROOT = DATA_DIR / "media"
 UPLOAD_DIR = DATA_DIR / "uploads"
 MAX_UPLOAD_BYTES = int(os.environ.get("MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_BYTES
+# A deleted evidence file is kept (hidden, not served) this many days before
+# `manage.py purge_deleted_files` removes it.
+FILE_RETENTION_DAYS = int(os.environ.get("FILE_RETENTION_DAYS", "180"))
+# Where `manage.py backup` writes its archives unless given --output; outside the
+# data folder, which is what it backs up.
+BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", BASE_DIR / "backups"))
 
 # Counters that every worker process must share (core.ratelimit: public comments,
 # sign-ins, tokens): in Redis when REDIS_URL is set, else in the database.

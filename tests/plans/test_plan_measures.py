@@ -147,3 +147,23 @@ def test_it_answers_404_for_a_measure_of_another_plan(world, campaign, plan, tow
     with pytest.raises(Http404):
         measures.measure_delete(plan=plan, actor=town1, task_id=foreign.pk)
     assert Task.objects.filter(pk=foreign.pk).exists()
+
+
+def test_it_keeps_a_measure_whose_evidence_was_deleted_but_is_still_kept(plan, town1):
+    from zhengdun.rectification.models import Evidence
+
+    task = add_measure(plan, town1)
+    Evidence.all_objects.create(
+        task=task,
+        file="evidence/kept",
+        original_name="a.png",
+        content_type="image/png",
+        size=1,
+        sha256="0" * 64,
+        deleted_at=timezone.now(),
+        deleted_by=town1,
+    )
+    with pytest.raises(ServiceError) as exc:
+        measures.measure_delete(plan=plan, actor=town1, task_id=task.pk)
+    assert exc.value.message == "该措施已有进度、佐证材料或延期申请，不能删除"
+    assert Task.objects.filter(pk=task.pk).exists() and Evidence.all_objects.filter(task=task).exists()

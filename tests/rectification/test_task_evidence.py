@@ -120,7 +120,8 @@ def test_it_lets_the_uploader_or_the_township_remove_but_not_another_branch_user
         tasks.evidence_remove(evidence=mine, actor=branch1)
         tasks.evidence_remove(evidence=theirs, actor=county)
     assert not Evidence.objects.exists()
-    assert not _stored_files(settings)
+    # Deleted softly (issue 8 §6): the files stay until purge_deleted_files (tests/rectification/test_evidence_retention.py).
+    assert len(_stored_files(settings)) == 2
     assert AuditEvent.objects.filter(object_type="rectification.evidence", action="delete").count() == 2
 
 

@@ -41,3 +41,10 @@ def record_transition(obj: Model, *, actor: Actor, before: dict[str, Any], after
     if _recorder is None:
         raise ImproperlyConfigured("no audit recorder is installed (the audit app installs one): every transition is audited")
     _recorder(TRANSITION, obj, actor=actor, before=before, after=after, note=note)
+
+
+def record_event(action: str, *, actor: Actor, note: str, after: dict[str, Any] | None = None) -> None:
+    """A row about the install as a whole (a backup, a restore), hanging on no object."""
+    if _recorder is None:
+        raise ImproperlyConfigured("no audit recorder is installed (the audit app installs one)")
+    _recorder(action, None, actor=actor, after=after, note=note)

@@ -194,11 +194,13 @@ def measure_delete(*, plan: Plan, actor: Actor, task_id: int) -> None:
         if task is None:
             raise Http404("不存在或无权访问")
         # Work already reported against a measure is a record; it is not deleted with it.
+        # Deleted evidence counts too: it is kept for its retention period, and a deleted
+        # measure would take it along, leaving its file on disk with no row to purge it by.
         if (
             task.status != TaskStatus.NOT_STARTED
             or task.progress
             or task.actual_value is not None
-            or task.evidence.exists()
+            or task.evidence(manager="all_objects").exists()
             or task.extensions.exists()
         ):
             raise ServiceError(ERR_HAS_WORK)

@@ -8,6 +8,7 @@ import secrets
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Manager
 
 from zhengdun.core.models import TransitionEvent
 from zhengdun.plans.models import Task, TaskStatus
@@ -46,7 +47,19 @@ def _evidence_path(instance: Evidence, filename: str) -> str:
     return f"evidence/{instance.task.plan_id}/{secrets.token_hex(16)}"
 
 
+class LiveEvidence(models.Manager["Evidence"]):
+    """Evidence nobody has deleted: what every page, the API and the "done needs evidence" rule see."""
+
+    def get_queryset(self) -> models.QuerySet[Evidence]:
+        return super().get_queryset().filter(deleted_at__isnull=True)
+
+
 class Evidence(models.Model):
+    """An evidence file. Deleting one only marks it (who, when): row and file are kept for
+    FILE_RETENTION_DAYS, hidden and not served, then `manage.py purge_deleted_files` removes them.
+    So a mistaken or malicious delete can be undone from the disk, and a backup taken while
+    files are copied never misses a file its database snapshot names."""
+
     task = models.ForeignKey(Task, verbose_name="整改任务", on_delete=models.CASCADE, related_name="evidence")
     file = models.FileField("文件", upload_to=_evidence_path, max_length=200)
     original_name = models.CharField("文件名", max_length=200)
@@ -58,8 +71,16 @@ class Evidence(models.Model):
         settings.AUTH_USER_MODEL, verbose_name="上传人", null=True, on_delete=models.SET_NULL, related_name="+"
     )
     uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+    deleted_at = models.DateTimeField("删除时间", null=True, blank=True, db_index=True)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="删除人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     scope_path = "task__plan__case__organization__path"
+
+    # The first manager is the default one, and task.evidence follows it: deleted rows stay out of sight.
+    objects = LiveEvidence()
+    all_objects: Manager[Evidence] = Manager()
 
     class Meta:
         verbose_name = "佐证材料"

@@ -24,7 +24,8 @@ TASK_RELATED = ("plan__case__organization", "plan__case__campaign")
 def _annotated(qs: QuerySet[Task]) -> QuerySet[Task]:
     """Evidence count and a pending-extension flag in the same query, not one query per row."""
     pending = ExtensionRequest.objects.filter(task=OuterRef("pk"), status=ExtensionStatus.PENDING)
-    return qs.annotate(evidence_count=Count("evidence", distinct=True), has_pending_extension=Exists(pending))
+    live = Count("evidence", filter=Q(evidence__deleted_at__isnull=True), distinct=True)
+    return qs.annotate(evidence_count=live, has_pending_extension=Exists(pending))
 
 
 def is_overdue(today: datetime.date) -> Q:

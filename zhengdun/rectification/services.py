@@ -17,7 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -51,6 +51,7 @@ ERR_EVIDENCE_NOTE = "说明不能超过 200 字"
 ERR_REMOVE_PERM = "只有上传人或乡镇（街道）、县级可以删除佐证材料"
 ERR_REMOVE_DONE = "任务已完成，佐证材料不能删除；如需更正，请由乡镇（街道）或县级先重新打开任务"
 ERR_REMOVED = "该佐证材料已被删除"
+ERR_PURGE_PERM = "只有系统可以清除已删除的佐证材料"
 
 ERR_NO_EXTENSION_PERM = "您没有申请延期的权限"
 ERR_EXTENSION_DONE = "任务已完成，无需申请延期"
@@ -222,7 +223,11 @@ def evidence_add(*, task: Task, actor: Actor, uploaded_file: UploadedFile | None
 
 
 def evidence_remove(*, evidence: Evidence, actor: Actor, note: str = "") -> None:
-    """Remove an evidence file: its uploader or the level above, while the task is not done."""
+    """Delete an evidence file: its uploader or the level above, while the task is not done.
+
+    The row is marked deleted (who, when) and the file stays on disk for
+    FILE_RETENTION_DAYS; `evidence_purge` removes both afterwards.
+    """
     with transaction.atomic():
         task = _locked_task(evidence.task_id)
         org = _organization(task)
@@ -236,11 +241,53 @@ def evidence_remove(*, evidence: Evidence, actor: Actor, note: str = "") -> None
             raise NotPermitted(ERR_REMOVE_PERM)
         if task.status == TaskStatus.DONE:
             raise ServiceError(ERR_REMOVE_DONE)
-        record(Action.DELETE, current, actor=actor, before=_evidence_snapshot(current), note=note.strip() or "删除佐证材料")
-        storage, stored = current.file.storage, current.file.name or ""
-        current.delete()
-        # The file goes only once the row is surely gone.
-        transaction.on_commit(lambda: storage.delete(stored))
+        before = _evidence_snapshot(current)
+        # The system actor is no account: its deletes are named in the trail, not linked here.
+        deleted_by = actor if isinstance(actor, models.Model) else None
+        # deleted_at in the WHERE clause: of two deletes at once only one is recorded.
+        if not Evidence.objects.filter(pk=current.pk, deleted_at__isnull=True).update(
+            deleted_at=timezone.now(), deleted_by=deleted_by
+        ):
+            raise ConflictError(ERR_REMOVED)
+        current = Evidence.all_objects.get(pk=current.pk)
+        record(
+            Action.DELETE,
+            current,
+            actor=actor,
+            before=before,
+            after=_evidence_snapshot(current),
+            note=note.strip() or "删除佐证材料",
+        )
+
+
+def evidence_purge(*, actor: Actor, now: datetime.datetime | None = None) -> list[str]:
+    """Remove the evidence deleted more than FILE_RETENTION_DAYS ago, rows and files;
+    returns the stored names removed. The trail keeps what each row held."""
+    if not actor.is_superuser:
+        raise NotPermitted(ERR_PURGE_PERM)
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=settings.FILE_RETENTION_DAYS)
+    removed: list[str] = []
+    with transaction.atomic():
+        due = Evidence.all_objects.select_for_update().filter(deleted_at__lt=cutoff).order_by("pk")
+        for evidence in due:
+            record(
+                Action.DELETE,
+                evidence,
+                actor=actor,
+                before=_evidence_snapshot(evidence),
+                note=f"清除删除已满 {settings.FILE_RETENTION_DAYS} 天的佐证材料：{evidence.original_name}",
+            )
+            removed.append(evidence.file.name or "")
+            evidence.delete()
+        # The files go only once their rows are surely gone.
+        transaction.on_commit(lambda: _delete_files(removed))
+    return removed
+
+
+def _delete_files(names: list[str]) -> None:
+    for name in names:
+        if name:
+            default_storage.delete(name)
 
 
 def extension_request(*, task: Task, actor: Actor, new_deadline: datetime.date | None, reason: str) -> ExtensionRequest:
