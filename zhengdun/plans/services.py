@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
+from zhengdun.accounts.models import User
 from zhengdun.audit.models import Action
 from zhengdun.audit.services import record, snapshot
 from zhengdun.campaigns.models import Criterion
@@ -115,7 +116,7 @@ def plan_create(*, case: Case, actor: Actor, from_findings: bool = False) -> Pla
         basic_facts=facts.text,
         problems=drafting.problems_text(findings),
         leading_group=drafting.leading_group(case.organization),
-        created_by=actor,
+        created_by=_account(actor),
     )
     try:
         with transaction.atomic():
@@ -219,9 +220,16 @@ def _missing_for_submit(plan: Plan) -> list[str]:
     return missing
 
 
+def _account(actor: Actor) -> Any:
+    """The account behind `actor`; None for the system actor (a management command, the demo)."""
+    return actor if isinstance(actor, User) else None
+
+
 def _next_version(plan: Plan, actor: Actor, reason: str) -> PlanVersion:
     number = (PlanVersion.objects.filter(plan=plan).aggregate(n=Max("number"))["n"] or 0) + 1
-    return PlanVersion.objects.create(plan=plan, number=number, content=plan_content(plan), reason=reason, created_by=actor)
+    return PlanVersion.objects.create(
+        plan=plan, number=number, content=plan_content(plan), reason=reason, created_by=_account(actor)
+    )
 
 
 def plan_submit(*, plan: Plan, actor: Actor, expected_version: int) -> Plan:
