@@ -54,7 +54,8 @@ def _pages(objects: dict[str, Any], campaign: Any) -> list[tuple[str, str]]:
 
 
 @pytest.mark.parametrize("username", ADMINS)
-def test_each_administrator_is_refused_every_page_outside_its_role(world, campaign, town1_objects, as_user, username):
+def test_each_administrator_is_refused_every_page_outside_its_role(world, campaign, request, as_user, username):
+    town1_objects = request.getfixturevalue("town1_objects")  # every page's objects, from the scoping test
     client = as_user(world.users[username])
     checked = 0
     for name, url in _pages(town1_objects, campaign):
