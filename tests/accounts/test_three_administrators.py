@@ -55,10 +55,10 @@ def _pages(objects: dict[str, Any], campaign: Any) -> list[tuple[str, str]]:
 
 @pytest.mark.parametrize("username", ADMINS)
 def test_each_administrator_is_refused_every_page_outside_its_role(world, campaign, request, as_user, username):
-    town1_objects = request.getfixturevalue("town1_objects")  # every page's objects, from the scoping test
+    objects = request.getfixturevalue("town1_objects")  # every page's objects, from the scoping test
     client = as_user(world.users[username])
     checked = 0
-    for name, url in _pages(town1_objects, campaign):
+    for name, url in _pages(objects, campaign):
         if name in OWN_PAGES[username]:
             continue
         for method in ("get", "post"):
