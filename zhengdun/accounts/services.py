@@ -18,10 +18,12 @@ from zhengdun.audit.models import Action
 from zhengdun.audit.services import record, snapshot
 from zhengdun.core.actors import Actor
 from zhengdun.core.errors import NotPermitted, ServiceError
-from zhengdun.core.scoping import ensure_org_in_scope
+from zhengdun.core.scoping import ensure_org_in_scope, restrict
 from zhengdun.organizations.models import Organization
 
 ERR_USERNAME_TAKEN = "用户名“{username}”已被使用"
+# Taken by an account outside the manager's subtree: say no more than that it cannot be had.
+ERR_USERNAME_UNAVAILABLE = "用户名“{username}”不可用，请换一个用户名或联系上级组织部门"
 ERR_NO_RIGHT = "您没有管理账号的权限"
 ERR_UNKNOWN_ROLE = "未知的角色"
 ERR_ADMINS_COMBINED = "三员分立：系统管理员、安全管理员、审计管理员不能由同一账号兼任"
@@ -78,8 +80,10 @@ def user_create(
     if not actor.has_perm("accounts.manage_users"):
         raise NotPermitted(ERR_NO_RIGHT)
     _check_roles(actor, roles)
-    if User.objects.filter(username=username).exists():
-        raise ServiceError(ERR_USERNAME_TAKEN.format(username=username))
+    taken = User.objects.filter(username=username)
+    if taken.exists():
+        mine = restrict(taken, actor).exists()
+        raise ServiceError((ERR_USERNAME_TAKEN if mine else ERR_USERNAME_UNAVAILABLE).format(username=username))
     user = User.objects.create_user(
         username=username,
         password=password,
