@@ -422,8 +422,8 @@ def _add_people(plan: DemoPlan, draw: _Draw, children: list[list[OrgSpec]], town
     users["inspector1"] = _add_person(plan, draw, "inspector", org_dept, "县委组织部", "副部长、督导组组长")
     users["branch1"] = f"sec:{plan.cases[0].org_code}"
     # 三员分立: three administrators, each a different person of the organization department.
-    for key, title in (("sysadmin", "系统管理员"), ("secadmin", "安全管理员"), ("auditor", "审计管理员")):
-        users[key] = _add_person(plan, draw, key, org_dept, "县委组织部", f"信息科{title}")
+    for admin, duty in (("sysadmin", "系统管理员"), ("secadmin", "安全管理员"), ("auditor", "审计管理员")):
+        users[admin] = _add_person(plan, draw, admin, org_dept, "县委组织部", f"信息科{duty}")
     return users
 
 

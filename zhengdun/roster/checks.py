@@ -78,6 +78,9 @@ class Checked:
             if row.code in self.taken_elsewhere or (existing is not None and not self.scope.covers_path(existing.path)):
                 self.fail(row, msg.ERR_CODE_TAKEN_ELSEWHERE.format(code=row.code))
                 continue
+            if existing is not None and self._renames_own_root(existing, row):
+                self.fail(row, msg.ERR_OWN_ROOT.format(name=existing.name))
+                continue
             parent_code = self._resolve(row)
             if parent_code is False:
                 continue
@@ -91,6 +94,11 @@ class Checked:
                 self.fail(row, msg.ERR_PARENT_OUT_OF_SCOPE.format(parent=row.parent))
                 continue
             self.parent_of[row.code] = parent_code
+
+    def _renames_own_root(self, existing: Organization, row: RosterRow) -> bool:
+        # The same rule as organizations.services.org_update, told in the preview already.
+        own = existing.pk == self.actor.organization_id and not self.actor.is_superuser
+        return own and bool(row.name) and row.name != existing.name
 
     def _resolve(self, row: RosterRow) -> str | None | bool:
         """The parent's code; None for a top-level organization; False after an error."""

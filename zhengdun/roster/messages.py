@@ -1,6 +1,7 @@
 """Every message the roster import shows, in one place; tests assert on them."""
 
 from zhengdun.organizations.services import ERR_CODE_UNAVAILABLE, ERR_DUPLICATE_NAME, ERR_NAME_INVISIBLE
+from zhengdun.organizations.services import ERR_OWN_ROOT as ERR_OWN_ROOT  # a township renames not its own root
 
 # The file as a whole. Its size and repeated or missing columns are worded as
 # for every upload, in core/xlsx_reading.py.
