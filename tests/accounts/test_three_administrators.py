@@ -69,6 +69,11 @@ def test_each_administrator_is_refused_every_page_outside_its_role(world, campai
     assert client.get(reverse("home")).status_code == 200
 
 
+def test_the_public_pages_stay_open_to_an_administrator(world, as_user, auditor, client):
+    url = reverse("public:plan", args=["x" * 16])
+    assert as_user(auditor).get(url).status_code == client.get(url).status_code == 404  # an unknown token, for anyone
+
+
 @pytest.mark.parametrize("username", ADMINS)
 def test_a_business_page_says_why_in_chinese(world, as_user, username):
     user = world.users[username]

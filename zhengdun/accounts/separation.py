@@ -18,6 +18,8 @@ from django.http import HttpRequest, HttpResponse
 
 from zhengdun.accounts.roles import ADMIN_APPS, ADMIN_READS, Role, separated_role
 
+# The public notice pages (/p/…) open for anyone, signed in or not.
+PUBLIC_NAMESPACE = "public"
 ERR_ADMIN_PAGE = "三员分立：{role}只能办理本角色的工作，不能查看或办理业务数据"
 
 
@@ -46,7 +48,8 @@ class SeparatedAdminGate:
         if user is None or not user.is_authenticated:
             return
         role = separated_role(user)
-        if role is None:
+        match = request.resolver_match
+        if role is None or (match is not None and match.namespace == PUBLIC_NAMESPACE):
             return
         module = getattr(view_func, "__module__", "") or ""
         parts = module.split(".")
