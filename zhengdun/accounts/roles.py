@@ -116,7 +116,7 @@ ADMIN_READS: dict[str, frozenset[str]] = {
     Role.AUDIT_ADMIN: frozenset({"audit.auditevent", "organizations.organization"}),
 }
 # The apps whose pages a separated administrator may open (their views check the right
-# itself); the pages of every other app of this project answer 403 (accounts.gate).
+# itself); the pages of every other app of this project answer 403 (accounts.separation).
 ADMIN_APPS = frozenset({"accounts", "audit", "core", "dashboard"})
 
 
