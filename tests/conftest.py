@@ -37,6 +37,16 @@ def town2(world: World) -> User:
 
 
 @pytest.fixture
+def clerk1(world: World) -> User:
+    return world.users["clerk1"]
+
+
+@pytest.fixture
+def clerk2(world: World) -> User:
+    return world.users["clerk2"]
+
+
+@pytest.fixture
 def branch1(world: World) -> User:
     return world.users["branch1"]
 

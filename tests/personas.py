@@ -1,14 +1,19 @@
 """The named personas every test speaks of, on one small believable county.
 
 某县 (county)                         county, inspector1
-├── 城关镇 (town1)                    town1
+├── 城关镇 (town1)                    town1, clerk1
 │   ├── 东关村 (village_e)            branch1
 │   ├── 西关村 (village_w)
 │   └── 南关社区 (community_s)
-├── 河口镇 (town2)                    town2
+├── 河口镇 (town2)                    town2, clerk2
 │   ├── 北河村 (village_n)            ← leader1 is linked here
 │   └── 中河村 (village_m)
 └── 县委办公室党支部 (office)          leader1
+
+The county also holds the three separated administrators (三员分立): sysadmin,
+secadmin, auditor. clerk1 and clerk2 are a second operator of each township (包村干部):
+they draft the plans that town1 and town2 review, since nobody passes the review of a
+plan they drafted or submitted (separation of duties).
 """
 
 from __future__ import annotations
@@ -110,6 +115,8 @@ def build_world() -> World:
         county=_user("county", county, Role.COUNTY_ADMIN),
         town1=_user("town1", town1, Role.TOWNSHIP_OPERATOR),
         town2=_user("town2", town2, Role.TOWNSHIP_OPERATOR),
+        clerk1=_user("clerk1", town1, Role.TOWNSHIP_OPERATOR),
+        clerk2=_user("clerk2", town2, Role.TOWNSHIP_OPERATOR),
         branch1=_user("branch1", w.village_e, Role.BRANCH_OPERATOR),
         leader1=_user("leader1", office, Role.CONTACT_LEADER, person=leader),
         inspector1=_user("inspector1", county, Role.INSPECTOR),
@@ -118,3 +125,12 @@ def build_world() -> World:
         auditor=_user("auditor", county, Role.AUDIT_ADMIN),
     )
     return w
+
+
+def drafter_for(organization: Organization) -> User:
+    """Who drafts the plan of `organization` in the tests: the clerk of its township."""
+    for username in ("clerk1", "clerk2"):
+        clerk = User.objects.select_related("organization").get(username=username)
+        if clerk.organization is not None and organization.path.startswith(clerk.organization.path):
+            return clerk
+    raise LookupError(f"no clerk drafts plans for {organization}")

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import F
 
+from tests.personas import drafter_for
 from tests.plans.plan_support import add_measure, review, submit
 from zhengdun.cases.models import Case
 from zhengdun.plans import drafting, services
@@ -26,16 +27,18 @@ def approved_plan(case: Case, *, county: Any, town: Any = None, move_case: bool 
     (as for a case that was elsewhere, say awaiting removal, when its plan was approved).
     """
     town = town or county
-    plan = services.plan_create(case=case, actor=town, from_findings=bool(drafting.findings_of(case)))
+    # Drafted by the township's clerk: nobody passes the review of a plan they drafted.
+    clerk = drafter_for(case.organization)
+    plan = services.plan_create(case=case, actor=clerk, from_findings=bool(drafting.findings_of(case)))
     plan = services.plan_update(
         plan=plan,
-        actor=town,
+        actor=clerk,
         expected_version=plan.version,
         problems=plan.problems or case.main_problems or PROBLEMS,
         goals=GOALS,
     )
-    add_measure(plan, town)
-    plan = review(submit(plan, town), town, ReviewLevel.TOWNSHIP)
+    add_measure(plan, clerk)
+    plan = review(submit(plan, clerk), town, ReviewLevel.TOWNSHIP)
     if move_case:
         plan = review(plan, county, ReviewLevel.COUNTY)
     else:

@@ -49,19 +49,19 @@ def test_the_login_page_states_the_idle_limit_from_the_setting(client, db, setti
     assert "闲置 2 小时后需重新登录" in page and "30 分钟" not in page
 
 
-def test_an_administrator_lifts_a_lock(client, county, town1):
+def test_an_administrator_lifts_a_lock(client, sysadmin, town1):
     _lock_out(client, "town1")
     assert locked_usernames(["town1", "town2"]) == {"town1"}
-    user_unlock(actor=county, user=town1)
+    user_unlock(actor=sysadmin, user=town1)
     assert locked_usernames(["town1"]) == set()
     assert client.post(reverse("login"), {"username": "town1", "password": RIGHT}).status_code == 302
     event = AuditEvent.objects.filter(object_type="accounts.user", object_id=str(town1.pk), action="update").get()
-    assert event.actor == county and event.note == "解除登录锁定" and event.organization == town1.organization
+    assert event.actor == sysadmin and event.note == "解除登录锁定" and event.organization == town1.organization
 
 
-def test_it_refuses_to_unlock_an_account_that_is_not_locked(world, county, town1):
+def test_it_refuses_to_unlock_an_account_that_is_not_locked(world, sysadmin, town1):
     with pytest.raises(ServiceError, match=ERR_NOT_LOCKED.format(username="town1")):
-        user_unlock(actor=county, user=town1)
+        user_unlock(actor=sysadmin, user=town1)
     assert not AuditEvent.objects.filter(object_type="accounts.user").exists()
 
 
@@ -74,9 +74,9 @@ def test_only_account_managers_unlock(client, town1, town2, inspector1):
     assert locked_usernames(["town1"]) == {"town1"}
 
 
-def test_the_accounts_page_offers_unlock_for_locked_accounts_only(client, as_user, county, town1):
+def test_the_accounts_page_offers_unlock_for_locked_accounts_only(client, as_user, sysadmin, town1):
     _lock_out(client, "town1")
-    admin = as_user(county)
+    admin = as_user(sysadmin)
     page = admin.get(reverse("accounts:list")).content.decode()
     assert page.count('data-testid="unlock"') == 1 and reverse("accounts:unlock", args=[town1.pk]) in page
     response = admin.post(reverse("accounts:unlock", args=[town1.pk]), follow=True)
@@ -87,10 +87,10 @@ def test_the_accounts_page_offers_unlock_for_locked_accounts_only(client, as_use
     assert ERR_NOT_LOCKED.format(username="town1") in again
 
 
-def test_the_unlock_page_is_post_only_and_scoped(world, client, as_user, county, town1, town2):
+def test_the_unlock_page_is_post_only_and_scoped(world, client, as_user, sysadmin, town1, town2):
     _lock_out(client, "town2")
     url = reverse("accounts:unlock", args=[world.town2.pk])
-    assert as_user(county).get(url).status_code == 405
+    assert as_user(sysadmin).get(url).status_code == 405
     assert as_user(town1).post(url).status_code == 403  # no right to manage accounts
     assert locked_usernames(["town2"]) == {"town2"}
 
@@ -102,7 +102,7 @@ def test_an_out_of_scope_account_is_not_found(world, client, as_user):
     from zhengdun.accounts.roles import Role
 
     manager = User.objects.create_user(username="t1admin", password=RIGHT, organization=world.town1_org)
-    manager.groups.add(Group.objects.get(name=Role.COUNTY_ADMIN))
+    manager.groups.add(Group.objects.get(name=Role.SYSTEM_ADMIN))
     _lock_out(client, "town2")
     assert as_user(manager).post(reverse("accounts:unlock", args=[world.town2.pk])).status_code == 404
     assert locked_usernames(["town2"]) == {"town2"}

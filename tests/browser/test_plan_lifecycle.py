@@ -1,4 +1,5 @@
-"""Issue 4's path in the browser: town1 writes a plan, the county returns it
+"""Issue 4's path in the browser: branch1 writes a plan and town1 passes it (nobody passes
+their own plan, issue 8), the county returns it
 once and approves it, the public reads it on a phone and comments, a task is
 completed with a photo, and the plan downloads as a Word document."""
 
@@ -35,7 +36,7 @@ def test_it_takes_a_plan_from_draft_to_public_notice_and_done_task(page, browser
     case = case_add_dynamic(campaign=campaign, organization=world.village_e, actor=county, note="排查认定")
     deadline = datetime.date(campaign.end_year, 6, 30).isoformat()
 
-    login(page, "town1")
+    login(page, "branch1")
     page.goto(f"/cases/{case.pk}/")
     page.get_by_test_id("case-plan-link").click()
     page.check("[name=start][value=blank]")
@@ -66,6 +67,8 @@ def test_it_takes_a_plan_from_draft_to_public_notice_and_done_task(page, browser
     page.goto(f"/plans/{plan.pk}/")
     page.get_by_test_id("plan-actions").get_by_role("button", name="提交审核").click()
     page.wait_for_selector(".alert-success")
+    page.get_by_role("button", name="退出").click()
+    login(page, "town1")
     _review(page, plan, "township", "pass", "同意上报")
     page.get_by_role("button", name="退出").click()
 
@@ -75,7 +78,7 @@ def test_it_takes_a_plan_from_draft_to_public_notice_and_done_task(page, browser
     assert plan.status == PlanStatus.RETURNED
     page.get_by_role("button", name="退出").click()
 
-    login(page, "town1")
+    login(page, "branch1")
     page.goto(f"/plans/{plan.pk}/edit/")
     page.fill("[name=measures_text]", "争取县财政集体经济扶持资金 10 万元。")
     page.get_by_role("button", name="保存方案").click()
@@ -83,6 +86,8 @@ def test_it_takes_a_plan_from_draft_to_public_notice_and_done_task(page, browser
     page.goto(f"/plans/{plan.pk}/")
     page.get_by_test_id("plan-actions").get_by_role("button", name="提交审核").click()
     page.wait_for_selector(".alert-success")
+    page.get_by_role("button", name="退出").click()
+    login(page, "town1")
     _review(page, plan, "township", "pass", "已按意见修改")
     page.get_by_role("button", name="退出").click()
 

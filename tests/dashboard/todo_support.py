@@ -65,14 +65,16 @@ def build_busy(world: World, campaign: Campaign) -> Busy:
     def village_plan(code: str, name: str) -> Plan:
         org = add_village(world.town1_org, code, name)
         case = plan_support.screened_and_identified(campaign, org, town1, county)
-        return plan_support.submit(plan_support.ready_plan(case, town1), town1)
+        clerk = world.users["clerk1"]  # drafts and submits: town1 passes only plans it did not write
+        return plan_support.submit(plan_support.ready_plan(case, clerk), clerk)
 
     township_review = village_plan("V0104", "北关村党支部")
     county_approval = plan_support.review(village_plan("V0105", "新庄村党支部"), town1, "township")
     returned_plan = plan_support.review(village_plan("V0106", "柳林村党支部"), town1, "township")
     returned_plan = plan_support.review(returned_plan, county, "county", "return", PLAN_RETURN_NOTE)
     case_m = plan_support.screened_and_identified(campaign, world.village_m, town2, county)
-    town2_review = plan_support.submit(plan_support.ready_plan(case_m, town2), town2)
+    clerk2 = world.users["clerk2"]
+    town2_review = plan_support.submit(plan_support.ready_plan(case_m, clerk2), clerk2)
 
     notice = published_plan(campaign, add_village(world.town1_org, "V0107", "杨庄村党支部"), published=True)
     comment = comment_on(notice, body="建议把村务公开栏移到村委会门口。")

@@ -207,3 +207,14 @@ def test_it_refuses_and_writes_nothing_when_the_accounts_belong_to_another_count
     with pytest.raises(CommandError, match="county"):
         demo(**SMALL)
     assert counts() == before
+
+
+def test_it_makes_the_three_separated_administrators(small: str) -> None:
+    county = user("county").organization
+    for username, role in (("sysadmin", Role.SYSTEM_ADMIN), ("secadmin", Role.SECURITY_ADMIN), ("auditor", Role.AUDIT_ADMIN)):
+        account = user(username)
+        assert account.role_codes == [role] and account.organization == county
+        assert login(username) == account
+    assert not user("county").has_perm("accounts.manage_users") and not user("county").has_perm("audit.view_auditevent")
+    people = {user(name).person_id for name in ("sysadmin", "secadmin", "auditor", "county")}
+    assert len(people) == 4  # four different people

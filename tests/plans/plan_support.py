@@ -9,6 +9,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from tests.personas import drafter_for
 from zhengdun.campaigns.models import Campaign, Criterion
 from zhengdun.cases.models import Case
 from zhengdun.cases.services import case_open, case_transition
@@ -96,7 +97,9 @@ def review(plan: Plan, actor: Any, level: str, decision: str = "pass", comments:
 
 
 def approved(case: Case, town: Any, county: Any) -> Plan:
-    plan = submit(ready_plan(case, town), town)
+    # Drafted and submitted by the township's clerk: nobody passes the review of a plan they drafted.
+    clerk = drafter_for(case.organization)
+    plan = submit(ready_plan(case, clerk), clerk)
     plan = review(plan, town, "township")
     return review(plan, county, "county")
 

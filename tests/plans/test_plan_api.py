@@ -29,8 +29,9 @@ def case(world, campaign, town1, county):
 
 
 @pytest.fixture
-def plan(case, town1):
-    return ready_plan(case, town1)
+def plan(case, branch1):
+    # Drafted by the village's operator: nobody passes the review of a plan they drafted or submitted.
+    return ready_plan(case, branch1)
 
 
 def _delete(api, path):
@@ -87,8 +88,8 @@ def test_it_patches_and_deletes_a_measure(plan, api_as, town1):
     assert not Task.objects.filter(pk=task.pk).exists()
 
 
-def test_it_reviews_through_the_api_and_moves_the_case(case, plan, api_as, town1, county):
-    plan = submit(plan, town1)
+def test_it_reviews_through_the_api_and_moves_the_case(case, plan, api_as, town1, county, branch1):
+    plan = submit(plan, branch1)
     town = api_as(town1)
     missing = town.post(f"/plans/{plan.pk}/reviews", {"level": "township", "decision": "return"})
     assert missing.status_code == 400 and missing.json()["detail"] == "退回修改须填写审核意见，写明需要修改的内容"
@@ -104,8 +105,8 @@ def test_it_reviews_through_the_api_and_moves_the_case(case, plan, api_as, town1
     assert Case.objects.get(pk=case.pk).state == CaseState.PLAN_APPROVED
 
 
-def test_it_returns_versions_and_the_diff(plan, api_as, town1):
-    plan = review(submit(plan, town1), town1, "township", "return", "补充步骤")
+def test_it_returns_versions_and_the_diff(plan, api_as, town1, branch1):
+    plan = review(submit(plan, branch1), town1, "township", "return", "补充步骤")
     services.plan_update(plan=plan, actor=town1, expected_version=plan.version, steps="分三个阶段。")
     api = api_as(town1)
     version = api.get(f"/plans/{plan.pk}/versions/1")
@@ -136,9 +137,9 @@ def test_it_answers_404_to_town2(plan, api_as, town2):
     assert plan.goals.startswith("年内")
 
 
-def test_it_filters_and_pages_the_list_in_a_fixed_number_of_queries(world, campaign, plan, api_as, town1):
+def test_it_filters_and_pages_the_list_in_a_fixed_number_of_queries(world, campaign, plan, api_as, town1, branch1):
     api = api_as(town1)
-    submit(plan, town1)
+    submit(plan, branch1)
 
     def count(**params) -> tuple[int, int]:
         with CaptureQueriesContext(connection) as ctx:

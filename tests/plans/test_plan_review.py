@@ -18,8 +18,9 @@ def case(world, campaign, town1, county):
 
 
 @pytest.fixture
-def plan(case, town1):
-    return ready_plan(case, town1)
+def plan(case, branch1):
+    # Drafted by the village's operator: nobody passes the review of a plan they drafted or submitted.
+    return ready_plan(case, branch1)
 
 
 def test_it_freezes_a_version_on_submission(plan, town1):
@@ -39,10 +40,10 @@ def test_it_freezes_a_version_on_submission(plan, town1):
     assert AuditEvent.objects.filter(object_type="plans.plan", action="transition").latest("id").note == "提交审核：第 1 版"
 
 
-def test_it_lists_everything_missing_before_submission(case, town1):
+def test_it_lists_everything_missing_before_submission(case, town1, branch1):
     plan = services.plan_create(case=case, actor=town1)
     with pytest.raises(ServiceError) as exc:
-        submit(plan, town1)
+        submit(plan, branch1)
     assert exc.value.message == (
         "方案还不完整，不能提交审核：请填写存在的问题；请填写整顿目标；请至少添加一项整改措施（含责任人、完成时限和可衡量的目标）"
     )
@@ -61,36 +62,36 @@ def test_it_refuses_a_stale_submission(plan, town1, branch1):
     assert plan.status == PlanStatus.DRAFT and not PlanVersion.objects.exists()
 
 
-def test_it_refuses_submitting_twice(plan, town1):
-    plan = submit(plan, town1)
+def test_it_refuses_submitting_twice(plan, town1, branch1):
+    plan = submit(plan, branch1)
     with pytest.raises(ServiceError) as exc:
-        submit(plan, town1)
+        submit(plan, branch1)
     assert exc.value.message == "方案当前状态为“待乡镇审核”，不能提交审核"
     assert PlanVersion.objects.count() == 1
 
 
-def test_it_stores_the_copy_checks_score(plan, town1, monkeypatch):
+def test_it_stores_the_copy_checks_score(plan, town1, monkeypatch, branch1):
     import zhengdun.copycheck.services as copycheck
 
     seen = []
     monkeypatch.setattr(copycheck, "check_on_submit", lambda *, plan: seen.append(plan.pk) or Decimal("0.912"))
-    plan = submit(plan, town1)
+    plan = submit(plan, branch1)
     assert seen == [plan.pk]
     assert plan.similarity == Decimal("0.912")
 
 
-def test_it_walks_returns_at_both_levels_then_approves_and_moves_the_case(case, plan, town1, county):
-    plan = submit(plan, town1)
+def test_it_walks_returns_at_both_levels_then_approves_and_moves_the_case(case, plan, town1, county, branch1):
+    plan = submit(plan, branch1)
     plan = review(plan, town1, "township", "return", "问题原因分析不深，请补充。")
     assert plan.status == PlanStatus.RETURNED
     plan = services.plan_update(plan=plan, actor=town1, expected_version=plan.version, causes="深入分析后的原因。")
-    plan = submit(plan, town1)
+    plan = submit(plan, branch1)
     plan = review(plan, town1, "township")
     assert plan.status == PlanStatus.TOWNSHIP_REVIEWED
     plan = review(plan, county, "county", "return", "目标不够具体。")
     assert plan.status == PlanStatus.RETURNED
     plan = services.plan_update(plan=plan, actor=town1, expected_version=plan.version, goals="收入达到 10 万元。")
-    plan = submit(plan, town1)
+    plan = submit(plan, branch1)
     plan = review(plan, town1, "township")
     case.refresh_from_db()
     assert case.state == CaseState.IDENTIFIED  # the township's pass alone does not approve
@@ -118,20 +119,20 @@ def test_it_walks_returns_at_both_levels_then_approves_and_moves_the_case(case, 
     assert AuditEvent.objects.filter(object_type="cases.case", object_id=str(case.pk), note__startswith="批准整顿方案").exists()
 
 
-def test_it_reviews_a_changed_approved_plan_again_without_moving_the_case_twice(case, plan, town1, county):
-    plan = review(review(submit(plan, town1), town1, "township"), county, "county")
+def test_it_reviews_a_changed_approved_plan_again_without_moving_the_case_twice(case, plan, town1, county, branch1):
+    plan = review(review(submit(plan, branch1), town1, "township"), county, "county")
     case.refresh_from_db()
     assert case.state == CaseState.PLAN_APPROVED
     plan = services.plan_update(plan=plan, actor=town1, expected_version=plan.version, goals="修订：收入 12 万元。")
     assert plan.status == PlanStatus.DRAFT and plan.approved_version.number == 1
     add_measure(plan, town1, title="新增：发展年轻党员", target="发展 35 岁以下党员 2 名", target_value=None, unit="")
-    plan = review(review(submit(plan, town1), town1, "township"), county, "county")
+    plan = review(review(submit(plan, branch1), town1, "township"), county, "county")
     assert plan.status == PlanStatus.APPROVED and plan.approved_version.number == 2
     assert CaseEvent.objects.filter(case=case, action="approve_plan").count() == 1
 
 
-def test_it_requires_comments_to_return(plan, town1):
-    plan = submit(plan, town1)
+def test_it_requires_comments_to_return(plan, town1, branch1):
+    plan = submit(plan, branch1)
     with pytest.raises(ServiceError) as exc:
         services.plan_review(plan=plan, actor=town1, level="township", decision="return", comments=" ")
     assert exc.value.message == "退回修改须填写审核意见，写明需要修改的内容"
@@ -139,8 +140,8 @@ def test_it_requires_comments_to_return(plan, town1):
     assert plan.status == PlanStatus.SUBMITTED and not PlanReview.objects.exists()
 
 
-def test_it_refuses_an_unknown_level_or_decision(plan, town1):
-    plan = submit(plan, town1)
+def test_it_refuses_an_unknown_level_or_decision(plan, town1, branch1):
+    plan = submit(plan, branch1)
     with pytest.raises(ServiceError) as exc:
         services.plan_review(plan=plan, actor=town1, level="province", decision="pass")
     assert exc.value.message == "未知的审核层级"
@@ -150,7 +151,7 @@ def test_it_refuses_an_unknown_level_or_decision(plan, town1):
 
 
 def test_it_refuses_a_level_the_user_does_not_hold(plan, town1, branch1):
-    plan = submit(plan, town1)
+    plan = submit(plan, branch1)
     with pytest.raises(NotPermitted) as exc:
         services.plan_review(plan=plan, actor=branch1, level="township", decision="pass")
     assert exc.value.message == "您没有乡镇（街道）审核整顿方案的权限"
@@ -162,27 +163,27 @@ def test_it_refuses_a_level_the_user_does_not_hold(plan, town1, branch1):
     assert plan.status == PlanStatus.TOWNSHIP_REVIEWED
 
 
-def test_it_refuses_reviews_out_of_order(plan, town1, county):
+def test_it_refuses_reviews_out_of_order(plan, town1, county, branch1):
     with pytest.raises(ServiceError) as exc:
         services.plan_review(plan=plan, actor=town1, level="township", decision="pass")
     assert exc.value.message == "方案当前状态为“草稿”，不能进行乡镇（街道）审核"
-    plan = submit(plan, town1)
+    plan = submit(plan, branch1)
     with pytest.raises(ServiceError) as exc:
         services.plan_review(plan=plan, actor=county, level="county", decision="pass")
     assert exc.value.message == "方案当前状态为“待乡镇审核”，不能进行县级审批"
     assert not PlanReview.objects.exists()
 
 
-def test_it_hides_town1s_plan_from_town2s_reviewer(plan, town1, town2):
-    plan = submit(plan, town1)
+def test_it_hides_town1s_plan_from_town2s_reviewer(plan, town1, town2, branch1):
+    plan = submit(plan, branch1)
     with pytest.raises(Http404):
         services.plan_review(plan=plan, actor=town2, level="township", decision="pass")
     plan.refresh_from_db()
     assert plan.status == PlanStatus.SUBMITTED
 
 
-def test_it_refuses_a_review_of_a_plan_someone_changed_since(plan, town1):
-    plan = submit(plan, town1)
+def test_it_refuses_a_review_of_a_plan_someone_changed_since(plan, town1, branch1):
+    plan = submit(plan, branch1)
     seen = plan.version
     review(plan, town1, "township", "return", "请补充")
     with pytest.raises(ConflictError) as exc:

@@ -24,8 +24,9 @@ def case(world, campaign, town1, county):
 
 
 @pytest.fixture
-def plan(case, town1):
-    return ready_plan(case, town1)
+def plan(case, branch1):
+    # Drafted by the village's operator: nobody passes the review of a plan they drafted or submitted.
+    return ready_plan(case, branch1)
 
 
 def _api(user) -> ApiClient:
@@ -33,8 +34,8 @@ def _api(user) -> ApiClient:
     return ApiClient(raw)
 
 
-def test_it_writes_one_event_per_status_change_with_the_version_reviewed(plan, town1, county):
-    plan = review(review(submit(plan, town1), town1, "township"), county, "county")
+def test_it_writes_one_event_per_status_change_with_the_version_reviewed(plan, town1, county, branch1):
+    plan = review(review(submit(plan, branch1), town1, "township"), county, "county")
     rows = list(PlanEvent.objects.filter(plan=plan).order_by("id").values_list("action", "from_state", "to_state", "data"))
     assert rows == [
         ("create", "", "draft", {}),
@@ -44,8 +45,8 @@ def test_it_writes_one_event_per_status_change_with_the_version_reviewed(plan, t
     ]
 
 
-def test_it_reopens_an_edited_approved_plan_along_the_table(plan, town1, county):
-    plan = review(review(submit(plan, town1), town1, "township"), county, "county")
+def test_it_reopens_an_edited_approved_plan_along_the_table(plan, town1, county, branch1):
+    plan = review(review(submit(plan, branch1), town1, "township"), county, "county")
     plan = services.plan_update(plan=plan, actor=town1, expected_version=plan.version, goals="修订目标：收入 12 万元。")
     event = PlanEvent.objects.filter(plan=plan).latest("id")
     assert (event.action, event.from_state, event.to_state, event.actor) == ("reopen", "approved", "draft", town1)
@@ -54,7 +55,7 @@ def test_it_reopens_an_edited_approved_plan_along_the_table(plan, town1, county)
 
 def test_it_offers_each_persona_its_own_step(plan, town1, county, branch1):
     assert [o.action for o in plan_offers(branch1, plan)] == ["submit"]
-    plan = submit(plan, town1)
+    plan = submit(plan, branch1)
     assert [o.action for o in plan_offers(town1, plan)] == ["township_pass", "township_return"]
     assert plan_offers(branch1, plan) == []
     plan = review(plan, town1, "township")
@@ -62,14 +63,14 @@ def test_it_offers_each_persona_its_own_step(plan, town1, county, branch1):
     assert [o.action for o in plan_offers(county, plan)] == ["county_pass", "county_return"]
 
 
-def test_it_never_offers_reopen_as_a_button(plan, town1, county):
-    plan = review(review(submit(plan, town1), town1, "township"), county, "county")
+def test_it_never_offers_reopen_as_a_button(plan, town1, county, branch1):
+    plan = review(review(submit(plan, branch1), town1, "township"), county, "county")
     assert "reopen" in [o.action for o in PLAN_WORKFLOW.offers(plan, town1)]
     assert plan_offers(town1, plan) == []
 
 
-def test_it_returns_the_same_offers_in_the_api(plan, town1, county):
-    plan = review(submit(plan, town1), town1, "township")
+def test_it_returns_the_same_offers_in_the_api(plan, town1, county, branch1):
+    plan = review(submit(plan, branch1), town1, "township")
     assert _api(town1).get(f"/plans/{plan.pk}").json()["transitions"] == []
     body = _api(county).get(f"/plans/{plan.pk}").json()
     assert [(t["action"], t["label"], t["note_required"]) for t in body["transitions"]] == [
@@ -78,8 +79,8 @@ def test_it_returns_the_same_offers_in_the_api(plan, town1, county):
     ]
 
 
-def test_it_refuses_a_stale_review_through_the_api_with_409(plan, town1):
-    plan = submit(plan, town1)
+def test_it_refuses_a_stale_review_through_the_api_with_409(plan, town1, branch1):
+    plan = submit(plan, branch1)
     seen = plan.version
     review(plan, town1, "township", "return", "请补充")
     response = _api(town1).post(f"/plans/{plan.pk}/reviews", {"level": "township", "decision": "pass", "version": seen})
@@ -90,8 +91,8 @@ def test_it_refuses_a_stale_review_through_the_api_with_409(plan, town1):
 # Defect 12: after a county return the page must not say the approval was completed.
 
 
-def test_it_tells_a_county_return_as_a_return(plan, as_user, town1, county):
-    plan = review(submit(plan, town1), town1, "township")
+def test_it_tells_a_county_return_as_a_return(plan, as_user, town1, county, branch1):
+    plan = review(submit(plan, branch1), town1, "township")
     page = as_user(county).get(reverse("plans:detail", args=[plan.pk])).content.decode()
     assert "县级审批（通过/退回）" in page and "批准/退回" not in page
     response = as_user(county).post(
@@ -104,15 +105,15 @@ def test_it_tells_a_county_return_as_a_return(plan, as_user, town1, county):
     assert "已退回修改（县级审批，第 1 版）" in text
 
 
-def test_it_offers_pass_not_approve_on_the_county_review_form(plan, as_user, town1, county):
-    plan = review(submit(plan, town1), town1, "township")
+def test_it_offers_pass_not_approve_on_the_county_review_form(plan, as_user, town1, county, branch1):
+    plan = review(submit(plan, branch1), town1, "township")
     page = as_user(county).get(reverse("plans:review", args=[plan.pk, "county"])).content.decode()
     form = page.split('data-testid="review-form"')[1]
     assert "通过" in form and "批准" not in form
 
 
-def test_it_reports_a_county_pass_as_passed(plan, as_user, town1, county):
-    plan = review(submit(plan, town1), town1, "township")
+def test_it_reports_a_county_pass_as_passed(plan, as_user, town1, county, branch1):
+    plan = review(submit(plan, branch1), town1, "township")
     response = as_user(county).post(
         reverse("plans:review", args=[plan.pk, "county"]), {"version": plan.version, "decision": "pass"}, follow=True
     )

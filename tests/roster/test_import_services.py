@@ -160,14 +160,15 @@ def test_it_reports_every_row_of_a_cycle(world, county):
 def test_it_refuses_a_parent_outside_the_township(world, town1):
     data = xlsx(org("V0203", "外镇村党支部", "T02"), org("V0204", "外镇二村党支部", "北河村党支部"))
     assert rejected(data, town1) == [
-        (2, "上级组织“T02”不在您的管辖范围内"),
-        (3, "上级组织“北河村党支部”不在您的管辖范围内"),
+        # Another township's organizations are answered as unknown: the import confirms nothing outside.
+        (2, "找不到上级组织“T02”：请填写已有组织或本表中组织的编码或全称"),
+        (3, "找不到上级组织“北河村党支部”：请填写已有组织或本表中组织的编码或全称"),
     ]
 
 
 def test_it_refuses_to_update_an_organization_outside_the_township(world, town1):
     assert rejected(xlsx(org("V0201", "北河村党支部", "T02", 党员数=99)), town1) == [
-        (2, "组织编码“V0201”属于您管辖范围以外的组织，不能修改"),
+        (2, "组织编码“V0201”不可用，请联系上级组织部门"),
     ]
     assert Organization.objects.get(code="V0201").member_count == 22
 

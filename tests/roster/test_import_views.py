@@ -59,7 +59,7 @@ def test_it_lists_every_error_with_its_row_and_offers_no_confirm(as_user, world,
     response = upload(as_user(town1), xlsx(org("V0104", "北关村党支部", "T02"), org("V0105", "", "T01")))
     page = response.content.decode()
     assert "名册中有 2 处错误，未导入任何数据，请修改后重新导入" in page
-    assert "<td>第 2 行</td><td>上级组织“T02”不在您的管辖范围内</td>" in page
+    assert "<td>第 2 行</td><td>找不到上级组织“T02”：请填写已有组织或本表中组织的编码或全称</td>" in page
     assert "<td>第 3 行</td><td>组织名称不能为空</td>" in page
     assert CONFIRM not in page
     assert response.context["token"] == ""

@@ -34,12 +34,12 @@ def test_it_sends_anonymous_users_to_login(client, db):
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
 
 
-def test_it_filters_the_audit_list_for_administrators(world, as_user, county, town1, branch1):
+def test_it_filters_the_audit_list_for_administrators(world, as_user, county, auditor, town1, branch1):
     as_user(county).post(
         reverse("organizations:edit", args=[world.village_e.pk]),
         {"code": "V0101", "name": "东关村党支部", "level": "village", "kind": "branch", "domain": "rural", "member_count": 33},
     )
-    page = as_user(county).get(reverse("audit:list"), {"action": "update"}).content.decode()
+    page = as_user(auditor).get(reverse("audit:list"), {"action": "update"}).content.decode()
     assert "东关村党支部" in page and "member_count" in page
     assert as_user(branch1).get(reverse("audit:list")).status_code == 403
 
@@ -52,10 +52,10 @@ def test_it_keeps_one_township_out_of_anothers_audit_rows(world, as_user, county
     assert "东关村党支部" in as_user(inspector1).get(reverse("audit:list")).content.decode()
 
 
-def test_it_applies_the_password_policy(world, as_user, county):
+def test_it_applies_the_password_policy(world, as_user, sysadmin):
     from zhengdun.accounts.models import User
 
-    response = as_user(county).post(
+    response = as_user(sysadmin).post(
         reverse("accounts:add"),
         {
             "username": "weak",
@@ -68,7 +68,7 @@ def test_it_applies_the_password_policy(world, as_user, county):
     )
     assert "密码须同时包含字母、数字和特殊字符" in response.content.decode()
     assert not User.objects.filter(username="weak").exists()
-    response = as_user(county).post(
+    response = as_user(sysadmin).post(
         reverse("accounts:add"),
         {
             "username": "ok1",

@@ -86,11 +86,12 @@ def test_it_lists_organizations_in_a_fixed_number_of_queries(world, as_user, cou
 
 
 def test_it_names_a_duplicate_code(world, as_user, town1):
+    # Inside the caller's subtree the clash is named; outside it, see test_org_rules.py.
     response = as_user(town1).post(
         reverse("organizations:add_child", args=[world.town1_org.pk]),
-        {"code": "V0201", "name": "另一个村党支部", "level": "village", "kind": "branch", "domain": "rural"},
+        {"code": "V0102", "name": "另一个村党支部", "level": "village", "kind": "branch", "domain": "rural"},
     )
-    assert "组织编码“V0201”已被使用" in response.content.decode()
+    assert "组织编码“V0102”已被使用" in response.content.decode()
     assert not Organization.objects.filter(name="另一个村党支部").exists()
 
 

@@ -2,7 +2,8 @@ from django import forms
 from django.contrib.auth.password_validation import validate_password
 
 from zhengdun.accounts.roles import Role
-from zhengdun.accounts.services import MAX_DAYS
+from zhengdun.accounts.services import MAX_DAYS, check_role_combination
+from zhengdun.core.errors import ServiceError
 from zhengdun.core.forms import StyledForm
 
 
@@ -32,6 +33,14 @@ class UserForm(StyledForm, forms.Form):
             self.fields["password"].required = True
         else:
             self.fields["username"].disabled = True
+
+    def clean_roles(self) -> list[str]:
+        roles: list[str] = self.cleaned_data.get("roles") or []
+        try:
+            check_role_combination(roles)
+        except ServiceError as exc:
+            raise forms.ValidationError(exc.message) from None
+        return roles
 
     def clean_password(self) -> str:
         password = self.cleaned_data.get("password") or ""

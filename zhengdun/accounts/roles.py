@@ -55,8 +55,6 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "organizations.change_post",
         "organizations.delete_post",
         "accounts.view_personal_info",
-        "accounts.manage_users",
-        "audit.view_auditevent",
         "campaigns.add_campaign",
         "campaigns.change_campaign",
         "campaigns.reopen_campaign",
@@ -102,10 +100,42 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.CONTACT_LEADER: list(VIEW),
     Role.INSPECTOR: VIEW + ["audit.view_auditevent"],
     Role.READONLY: list(VIEW),
+    # The three administrators hold their own right and nothing of the business: the county
+    # administrator no longer manages accounts nor reads the trail (issue 8, 三员分立).
     Role.SYSTEM_ADMIN: ["organizations.view_organization", "accounts.manage_users"],
-    Role.SECURITY_ADMIN: ["organizations.view_organization", "accounts.manage_security_policy"],
-    Role.AUDIT_ADMIN: ["organizations.view_organization", "audit.view_auditevent", "audit.export_auditevent"],
+    Role.SECURITY_ADMIN: ["accounts.manage_security_policy"],
+    Role.AUDIT_ADMIN: ["audit.view_auditevent", "audit.export_auditevent"],
 }
+
+# What each separated administrator reads through the scoping chokepoint (app_label.model);
+# every other model answers nothing to it, whatever its organization (core.scoping.add_read_limit).
+ADMIN_READS: dict[str, frozenset[str]] = {
+    Role.SYSTEM_ADMIN: frozenset({"accounts.user", "organizations.organization"}),
+    Role.SECURITY_ADMIN: frozenset({"accounts.user"}),
+    # The tree's names only, to tell where a row of the trail belongs; no people, no cases.
+    Role.AUDIT_ADMIN: frozenset({"audit.auditevent", "organizations.organization"}),
+}
+# The apps whose pages a separated administrator may open (their views check the right
+# itself); the pages of every other app of this project answer 403 (accounts.separation).
+ADMIN_APPS = frozenset({"accounts", "audit", "core", "dashboard"})
+
+
+# The right that only that administrator's role grants: whoever holds it is that
+# administrator. Read from the permissions Django caches per request anyway, so telling
+# the administrators apart costs no query.
+ADMIN_MARKS = {
+    Role.SYSTEM_ADMIN: "accounts.manage_users",
+    Role.SECURITY_ADMIN: "accounts.manage_security_policy",
+    Role.AUDIT_ADMIN: "audit.export_auditevent",
+}
+
+
+def separated_role(user: object) -> str | None:
+    """The separated administrator's role `user` holds, if any (a superuser and the system actor hold none)."""
+    if getattr(user, "is_superuser", False) or not hasattr(user, "get_all_permissions"):
+        return None
+    perms = user.get_all_permissions()
+    return next((role for role, mark in ADMIN_MARKS.items() if mark in perms), None)
 
 
 def sync_roles(*args: Any, **kwargs: Any) -> None:

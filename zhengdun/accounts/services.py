@@ -12,33 +12,50 @@ from django.db import transaction
 from django.utils import timezone
 
 from zhengdun.accounts.models import ApiToken, User
-from zhengdun.accounts.roles import ROLE_PERMISSIONS
+from zhengdun.accounts.roles import ROLE_PERMISSIONS, SEPARATED_ADMIN_ROLES
 from zhengdun.accounts.selectors import locked_usernames
 from zhengdun.audit.models import Action
 from zhengdun.audit.services import record, snapshot
 from zhengdun.core.actors import Actor
 from zhengdun.core.errors import NotPermitted, ServiceError
-from zhengdun.core.scoping import ensure_org_in_scope
+from zhengdun.core.scoping import ensure_org_in_scope, restrict
 from zhengdun.organizations.models import Organization
 
 ERR_USERNAME_TAKEN = "用户名“{username}”已被使用"
+# Taken by an account outside the manager's subtree: say no more than that it cannot be had.
+ERR_USERNAME_UNAVAILABLE = "用户名“{username}”不可用，请换一个用户名或联系上级组织部门"
 ERR_NO_RIGHT = "您没有管理账号的权限"
 ERR_UNKNOWN_ROLE = "未知的角色"
-ERR_ROLE_ABOVE_OWN = "不能授予高于本人的角色"
+ERR_ADMINS_COMBINED = "三员分立：系统管理员、安全管理员、审计管理员不能由同一账号兼任"
+ERR_ADMIN_WITH_BUSINESS = "三员分立：管理员账号不能同时担任业务角色"
+ERR_ADMIN_ACCOUNT = "三员分立：系统管理员、安全管理员、审计管理员的账号只能由超级管理员设置"
 ERR_NOT_LOCKED = "账号“{username}”当前没有被锁定"
 ERR_DAYS = "有效天数应为 1 到 3650 之间的整数，留空表示长期有效"
 ERR_ALREADY_REVOKED = "该令牌已吊销"
 MAX_DAYS = 3650
 
 
-def _check_roles(actor: Actor, roles: list[str]) -> None:
+def check_role_combination(roles: list[str]) -> None:
+    """三员分立: an account holds at most one administrator's role, and then no business role."""
     if any(r not in ROLE_PERMISSIONS for r in roles):
         raise ServiceError(ERR_UNKNOWN_ROLE)
+    admin = [r for r in roles if r in SEPARATED_ADMIN_ROLES]
+    if len(admin) > 1:
+        raise ServiceError(ERR_ADMINS_COMBINED)
+    if admin and len(admin) < len(roles):
+        raise ServiceError(ERR_ADMIN_WITH_BUSINESS)
+
+
+def _check_roles(actor: Actor, roles: list[str], *, held: list[str] | None = None) -> None:
+    """`held`: the roles the account holds now, when it is changed."""
+    check_role_combination(roles)
     if actor.is_superuser:
         return
-    granted = {p for r in roles for p in ROLE_PERMISSIONS[r]}
-    if not all(actor.has_perm(p) for p in granted):
-        raise NotPermitted(ERR_ROLE_ABOVE_OWN)
+    # The system administrator grants business roles within its subtree; the three
+    # administrators' accounts are set by the superuser alone, so that none of them
+    # can take another's place by creating it or resetting its password.
+    if SEPARATED_ADMIN_ROLES & {*roles, *(held or [])}:
+        raise NotPermitted(ERR_ADMIN_ACCOUNT)
 
 
 def _state(user: User) -> dict[str, Any]:
@@ -63,8 +80,10 @@ def user_create(
     if not actor.has_perm("accounts.manage_users"):
         raise NotPermitted(ERR_NO_RIGHT)
     _check_roles(actor, roles)
-    if User.objects.filter(username=username).exists():
-        raise ServiceError(ERR_USERNAME_TAKEN.format(username=username))
+    taken = User.objects.filter(username=username)
+    if taken.exists():
+        mine = restrict(taken, actor).exists()
+        raise ServiceError((ERR_USERNAME_TAKEN if mine else ERR_USERNAME_UNAVAILABLE).format(username=username))
     user = User.objects.create_user(
         username=username,
         password=password,
@@ -94,7 +113,7 @@ def user_update(
     ensure_org_in_scope(actor, organization)
     if not actor.has_perm("accounts.manage_users"):
         raise NotPermitted(ERR_NO_RIGHT)
-    _check_roles(actor, roles)
+    _check_roles(actor, roles, held=list(user.groups.values_list("name", flat=True)))
     before = _state(user)
     user.display_name, user.phone, user.organization, user.is_active = display_name, phone, organization, is_active
     if password:

@@ -5,7 +5,17 @@ from django.utils import timezone
 from ninja.security import HttpBearer, SessionAuth
 
 from zhengdun.accounts.models import ApiToken
+from zhengdun.accounts.roles import separated_role
+from zhengdun.accounts.separation import refusal
 from zhengdun.core import context
+from zhengdun.core.errors import NotPermitted
+
+
+def _refuse_separated_admin(user: Any) -> None:
+    # The API serves business data only, which no separated administrator reads (三员分立).
+    role = separated_role(user)
+    if role is not None:
+        raise NotPermitted(refusal(role))
 
 
 class TokenAuth(HttpBearer):
@@ -15,6 +25,7 @@ class TokenAuth(HttpBearer):
         found = ApiToken.find(token)
         if found is None or not found.user.is_active:
             return None
+        _refuse_separated_admin(found.user)
         ApiToken.objects.filter(pk=found.pk).update(last_used_at=timezone.now())
         request.user = found.user
         context.set_user(found.user)
@@ -27,5 +38,6 @@ class BrowserSession(SessionAuth):
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         user = super().authenticate(request, key)
         if user is not None:
+            _refuse_separated_admin(user)
             context.set_user(user)
         return user

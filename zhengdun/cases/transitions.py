@@ -18,7 +18,7 @@ from django.utils import timezone
 from zhengdun.cases.models import Case, CaseEvent
 from zhengdun.cases.states import CaseState as S
 from zhengdun.core.errors import ServiceError
-from zhengdun.core.workflow import Step, Transition, Workflow
+from zhengdun.core.workflow import Step, Transition, Workflow, different_actor
 
 # A target of None sends the case back to the state it had before the current one
 # (a refused removal returns the case to wherever it was).
@@ -28,6 +28,7 @@ LISTED = (S.IDENTIFIED, S.PLAN_APPROVED, S.RECTIFYING, S.RE_RECTIFYING)
 
 ERR_FILED_ON = "请填写有效的备案日期"
 ERR_SATISFACTION = "请填写群众满意度（0—100 之间的百分数）"
+ERR_APPROVE_OWN_REMOVAL = "不相容职责分离：申请移出名单的人不能同意本人的申请，请由其他人员审批"
 ERR_SATISFACTION_LOW = "群众满意度 {rate}% 低于本次整顿工作的合格线 {threshold}%，不能验收销号，应重新整顿"
 
 TRANSITIONS: tuple[Transition, ...] = (
@@ -69,6 +70,11 @@ TRANSITIONS: tuple[Transition, ...] = (
 CASE_WORKFLOW: Workflow[Case] = Workflow(model=Case, event_model=CaseEvent, event_field="case", transitions=TRANSITIONS, states=S)
 
 BY_ACTION: dict[str, Transition] = CASE_WORKFLOW.by_action
+
+# Separation of duties: whoever asked for the removal does not approve it.
+CASE_WORKFLOW.guard("approve_removal")(
+    different_actor(CASE_WORKFLOW, message=ERR_APPROVE_OWN_REMOVAL, after=("request_removal",))
+)
 
 
 def parse_satisfaction(value: Any) -> Decimal:

@@ -9,6 +9,11 @@ so an app that widens a user's reach registers a provider with
 `add_scope_roots` in its AppConfig.ready().
 Anything else does not exist for that user: 404, never 403.
 
+Some accounts read only some kinds of rows whatever their organization (the
+separated administrators of accounts.roles read no case and no person): the
+app that knows such a rule registers a read limit with `add_read_limit`, and
+`restrict` answers nothing of a model a limit refuses.
+
 A model says how it hangs on the tree with `scope_path`, the lookup to the
 materialized path of its organization ("path" for Organization itself,
 "organization__path" for a case). Models whose rows belong to a whole
@@ -41,11 +46,26 @@ ScopeRoots = Callable[[Any], Iterable[str]]
 
 _root_providers: list[ScopeRoots] = []
 
+# A read limit answers False when the user may read no row of the model at all.
+ReadLimit = Callable[[Any, type[Model]], bool]
+
+_read_limits: list[ReadLimit] = []
+
 
 def add_scope_roots(provider: ScopeRoots) -> None:
     """Register a provider of further scope roots (once, however often ready() runs)."""
     if provider not in _root_providers:
         _root_providers.append(provider)
+
+
+def add_read_limit(limit: ReadLimit) -> None:
+    """Register a limit on the kinds of rows a user reads (once, however often ready() runs)."""
+    if limit not in _read_limits:
+        _read_limits.append(limit)
+
+
+def may_read(user: Viewer, model: type[Model]) -> bool:
+    return user is None or isinstance(user, AnonymousUser) or all(limit(user, model) for limit in _read_limits)
 
 
 @dataclass(frozen=True)
@@ -105,6 +125,8 @@ def restrict(queryset: QuerySet[M], user: Viewer) -> QuerySet[M]:
     lookup = getattr(model, "scope_path", None)
     if lookup is None:
         raise TypeError(f"{model.__name__} has no scope_path; it cannot be read through the scoping chokepoint")
+    if not may_read(user, model):
+        return queryset.none()
     reads_ancestors = getattr(model, "scope_reads_ancestors", False)
     return queryset.filter(scope_for(user).q(lookup, reads_ancestors=reads_ancestors))
 

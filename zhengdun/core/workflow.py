@@ -337,6 +337,15 @@ class Workflow(Generic[M]):
             setattr(obj, f.attname, getattr(current, f.attname))
         return obj
 
+    def last_actor_id(self, obj: M, actions: Iterable[str]) -> Any:
+        """The account that took the latest of `actions` on `obj` (None: never taken, or by the system)."""
+        return (
+            self.event_model._default_manager.filter(**{self.event_field: obj.pk, "action__in": list(actions)})
+            .order_by("-at", "-id")
+            .values_list("actor_id", flat=True)
+            .first()
+        )
+
     def record_creation(self, obj: M, *, actor: Actor, note: str = "", action: str = "create") -> models.Model:
         """The first event row of a newly created object (from nothing to its initial state)."""
         return self.event_model._default_manager.create(
@@ -347,3 +356,39 @@ class Workflow(Generic[M]):
             actor=actor if isinstance(actor, models.Model) else None,
             note=note,
         )
+
+
+def different_actor(
+    workflow: Workflow[Any],
+    *,
+    message: str,
+    after: Iterable[str] = (),
+    field: str = "",
+) -> Hook:
+    """A guard for separation of duties (不相容职责分离): it refuses the step (403) when its
+    actor is the account that took the latest of the steps `after` on this object, or
+    the account the object's foreign key `field` names (e.g. "created_by").
+
+    Register it with `workflow.guard(<actions>)(different_actor(workflow, ...))`; the
+    refusal shows in `offers` as the step's blocked reason. The system actor, which is
+    no account, is never refused.
+    """
+    actions = tuple(after)
+    if actions:
+        workflow._actions(actions)
+    if field:
+        workflow.model._meta.get_field(field)  # a typo fails at start-up, not in use
+    if not actions and not field:
+        raise ValueError("different_actor needs earlier steps (after=...) or a field")
+
+    def guard(step: Step[Any]) -> None:
+        me = step.actor.pk
+        if me is None:
+            return
+        if field and getattr(step.obj, f"{field}_id") == me:
+            raise NotPermitted(message)
+        if actions and workflow.last_actor_id(step.obj, actions) == me:
+            raise NotPermitted(message)
+
+    guard.__name__ = guard.__qualname__ = f"different_actor_{'_'.join(actions) or field}"
+    return guard

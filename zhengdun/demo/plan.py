@@ -421,6 +421,9 @@ def _add_people(plan: DemoPlan, draw: _Draw, children: list[list[OrgSpec]], town
     users["county"] = _add_person(plan, draw, "county_admin", org_dept, "县委组织部", "组织科科长")
     users["inspector1"] = _add_person(plan, draw, "inspector", org_dept, "县委组织部", "副部长、督导组组长")
     users["branch1"] = f"sec:{plan.cases[0].org_code}"
+    # 三员分立: three administrators, each a different person of the organization department.
+    for admin, duty in (("sysadmin", "系统管理员"), ("secadmin", "安全管理员"), ("auditor", "审计管理员")):
+        users[admin] = _add_person(plan, draw, admin, org_dept, "县委组织部", f"信息科{duty}")
     return users
 
 
@@ -450,5 +453,8 @@ def make_plan(
         UserSpec("branch1", Role.BRANCH_OPERATOR, branch1_village, people["branch1"]),
         UserSpec("leader1", Role.CONTACT_LEADER, organ_code(names.ORGAN_PEOPLE_CONGRESS), people["leader1"]),
         UserSpec("inspector1", Role.INSPECTOR, county, people["inspector1"]),
+        UserSpec("sysadmin", Role.SYSTEM_ADMIN, county, people["sysadmin"]),
+        UserSpec("secadmin", Role.SECURITY_ADMIN, county, people["secadmin"]),
+        UserSpec("auditor", Role.AUDIT_ADMIN, county, people["auditor"]),
     ]
     return plan

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import enum
+import unicodedata
 from decimal import Decimal
 from typing import Any, cast
 
@@ -16,12 +17,16 @@ from zhengdun.audit.models import Action
 from zhengdun.audit.services import record, record_change, snapshot
 from zhengdun.core.actors import Actor
 from zhengdun.core.errors import NeedsConfirmation, NotPermitted, ServiceError
-from zhengdun.core.scoping import ensure_org_in_scope, restrict
+from zhengdun.core.scoping import ensure_org_in_scope, restrict, scope_for
 from zhengdun.organizations.choices import ASSIGNMENT_ROLES, Domain, Kind, Level
 from zhengdun.organizations.models import LINKING_ROLES, EconomyRecord, Organization, Person, Post
 from zhengdun.organizations.signals import post_ending
 
-ERR_DUPLICATE_CODE = "组织编码“{code}”已被使用"
+ERR_DUPLICATE_CODE = "组织编码“{code}”已被使用（{name}）"
+# A code taken outside the caller's subtree: the answer must not confirm that it exists elsewhere.
+ERR_CODE_UNAVAILABLE = "组织编码“{code}”不可用，请联系上级组织部门"
+ERR_NAME_INVISIBLE = "组织名称含有控制字符或不可见字符，请删除后重新输入"
+ERR_OWN_ROOT = "您管辖范围的根组织“{name}”的名称、编码和层级只能由上级组织部门修改"
 ERR_DUPLICATE_NAME = "上级组织“{parent}”下已有名为“{name}”的组织"
 ERR_MOVE_INTO_SELF = "不能把组织移到它自己或它的下级组织之下"
 ERR_MOVE_ROOT = "不能移动您管辖范围的根组织"
@@ -43,9 +48,40 @@ def _validated(obj: Any, exclude: list[str] | None = None) -> None:
         raise ServiceError("；".join(m for msgs in exc.message_dict.values() for m in msgs)) from None
 
 
-def _check_unique(*, code: str, name: str, parent: Organization | None, exclude_pk: int | None = None) -> None:
-    if Organization.objects.filter(code=code).exclude(pk=exclude_pk).exists():
-        raise ServiceError(ERR_DUPLICATE_CODE.format(code=code))
+# Unicode categories nobody types in a name: controls, format characters (zero-width,
+# bidirectional overrides), surrogates, private use, unassigned, line and paragraph separators.
+INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
+
+
+def has_invisible_characters(text: str) -> bool:
+    return any(unicodedata.category(ch) in INVISIBLE_CATEGORIES for ch in text)
+
+
+def check_org_name(name: str) -> None:
+    """The rule on an organization's name that pages, the roster import and the API share."""
+    if has_invisible_characters(name):
+        raise ServiceError(ERR_NAME_INVISIBLE)
+
+
+def code_clash_message(actor: Actor, clash: Organization) -> str:
+    """What a caller is told of a code already taken: the organization's name only inside its subtree."""
+    if scope_for(actor).covers_path(clash.path):
+        return ERR_DUPLICATE_CODE.format(code=clash.code, name=clash.name)
+    return ERR_CODE_UNAVAILABLE.format(code=clash.code)
+
+
+def _check_own_root(actor: Actor, org: Organization, changes: dict[str, Any]) -> None:
+    """A jurisdiction's root is renamed, recoded or re-levelled by the level above only."""
+    if actor.is_superuser or actor.organization_id != org.pk:
+        return
+    if any(value is not KEEP and value != getattr(org, key) for key, value in changes.items()):
+        raise NotPermitted(ERR_OWN_ROOT.format(name=org.name))
+
+
+def _check_unique(*, actor: Actor, code: str, name: str, parent: Organization | None, exclude_pk: int | None = None) -> None:
+    clash = Organization.objects.filter(code=code).exclude(pk=exclude_pk).first()
+    if clash is not None:
+        raise ServiceError(code_clash_message(actor, clash))
     if Organization.objects.filter(parent=parent, name=name).exclude(pk=exclude_pk).exists():
         raise ServiceError(ERR_DUPLICATE_NAME.format(parent=parent.name if parent else "（顶级）", name=name))
 
@@ -93,7 +129,8 @@ def org_create(
         population=population,
     )
     _validated(candidate, exclude=["path", "depth", "numchild", "parent"])
-    _check_unique(code=candidate.code, name=candidate.name, parent=parent)
+    check_org_name(candidate.name)
+    _check_unique(actor=actor, code=candidate.code, name=candidate.name, parent=parent)
     if parent is None:
         org = Organization.objects.add_root(instance=candidate)
     else:
@@ -120,6 +157,7 @@ def org_update(
     """Change the given fields; a field left out (KEEP) keeps its value, None clears a count."""
     ensure_org_in_scope(actor, org)
     _require(actor, "organizations.change_organization", "您没有修改组织的权限")
+    _check_own_root(actor, org, {"code": code, "name": name, "level": level})
     before = snapshot(org)
     values = {
         "code": code,
@@ -135,7 +173,9 @@ def org_update(
         if value is not KEEP:
             setattr(org, key, value)
     _validated(org, exclude=["path", "depth", "numchild", "parent"])
-    _check_unique(code=org.code, name=org.name, parent=org.parent, exclude_pk=org.pk)
+    if name is not KEEP:
+        check_org_name(org.name)
+    _check_unique(actor=actor, code=org.code, name=org.name, parent=org.parent, exclude_pk=org.pk)
     org.save()
     record_change(org, before, actor=actor)
     return org

@@ -7,10 +7,18 @@ from django.urls import reverse
 from zhengdun.cases.models import Case
 from zhengdun.cases.transitions import CASE_WORKFLOW
 from zhengdun.core.errors import ServiceError
-from zhengdun.core.workflow import Step
+from zhengdun.core.workflow import Step, different_actor
 from zhengdun.plans.models import Plan
+from zhengdun.plans.transitions import PLAN_WORKFLOW
 
 ERR_PLAN_NOT_APPROVED = "整顿方案尚未经县级审批通过，不能批准；请在“整顿方案”中完成审核"
+ERR_REVIEW_OWN_PLAN = "不相容职责分离：起草或提交该方案的人不能审核通过或审批通过该方案，请由其他人员审核"
+
+# Separation of duties: whoever drafted the plan, or submitted the version under review,
+# does not pass it at either level; returning it for changes stays open to them.
+PLAN_WORKFLOW.guard("township_pass", "county_pass")(
+    different_actor(PLAN_WORKFLOW, message=ERR_REVIEW_OWN_PLAN, after=("submit",), field="created_by")
+)
 
 
 @CASE_WORKFLOW.guard("approve_plan")

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from zhengdun.audit.services import record_change, snapshot
 from zhengdun.core.errors import NotPermitted
-from zhengdun.core.workflow import Step, Transition, Workflow
+from zhengdun.core.workflow import Step, Transition, Workflow, different_actor
 from zhengdun.plans.models import Task
 from zhengdun.rectification.models import ExtensionEvent, ExtensionRequest, ExtensionStatus
 from zhengdun.rectification.rules import is_above, requester_path
@@ -37,10 +37,12 @@ EXTENSION_WORKFLOW: Workflow[ExtensionRequest] = Workflow(
 )
 
 
+# Separation of duties: whoever asked for the extension does not decide it.
+EXTENSION_WORKFLOW.guard()(different_actor(EXTENSION_WORKFLOW, message=ERR_DECIDE_OWN, field="requested_by"))
+
+
 @EXTENSION_WORKFLOW.guard()
-def not_own_and_from_above(step: Step[ExtensionRequest]) -> None:
-    if step.obj.requested_by_id == step.actor.pk:
-        raise NotPermitted(ERR_DECIDE_OWN)
+def from_above(step: Step[ExtensionRequest]) -> None:
     if not is_above(step.actor, requester_path(step.obj)):
         raise NotPermitted(ERR_DECIDE_LEVEL)
 

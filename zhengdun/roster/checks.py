@@ -14,6 +14,7 @@ from django.db.models import Q
 from zhengdun.core.scoping import scope_for
 from zhengdun.core.xlsx_reading import RowError
 from zhengdun.organizations.models import Organization
+from zhengdun.organizations.services import has_invisible_characters
 from zhengdun.roster import messages as msg
 from zhengdun.roster.reader import RosterRow
 
@@ -32,12 +33,17 @@ class Checked:
         self.parent_of: dict[str, str | None] = {}
         self.db_by_code: dict[str, Organization] = {}
         self.db_by_name: dict[str, set[str]] = defaultdict(set)
+        # Codes taken outside the importer's subtree: refused without saying by whom.
+        self.taken_elsewhere: set[str] = set()
         self.file_by_name: dict[str, set[str]] = defaultdict(set)
         for row in rows:
             if not row.code:
                 continue
             if row.code in self.by_code:
                 self.fail(row, msg.ERR_CODE_REPEATED.format(code=row.code, other=self.by_code[row.code].row))
+                continue
+            if has_invisible_characters(row.name):
+                self.fail(row, msg.ERR_NAME_HIDDEN_CHARACTERS)
                 continue
             self.by_code[row.code] = row
             self.rows.append(row)
@@ -58,14 +64,22 @@ class Checked:
         refs = {r.parent for r in self.rows if r.parent}
         found = Organization.objects.filter(Q(code__in=set(self.by_code) | refs) | Q(name__in=refs)).select_related("parent")
         for org in found:
+            # Beside its subtree, an importer sees the line above it (its county), never its neighbours.
+            above = any(root.startswith(org.path) for root in self.scope.roots)
+            if not (self.scope.covers_path(org.path) or above):
+                self.taken_elsewhere.add(org.code)
+                continue
             self.db_by_code[org.code] = org
             self.db_by_name[org.name].add(org.code)
 
     def _resolve_parents(self) -> None:
         for row in self.rows:
             existing = self.db_by_code.get(row.code)
-            if existing is not None and not self.scope.covers_path(existing.path):
-                self.fail(row, msg.ERR_ORG_OUT_OF_SCOPE.format(code=row.code))
+            if row.code in self.taken_elsewhere or (existing is not None and not self.scope.covers_path(existing.path)):
+                self.fail(row, msg.ERR_CODE_TAKEN_ELSEWHERE.format(code=row.code))
+                continue
+            if existing is not None and self._renames_own_root(existing, row):
+                self.fail(row, msg.ERR_OWN_ROOT.format(name=existing.name))
                 continue
             parent_code = self._resolve(row)
             if parent_code is False:
@@ -80,6 +94,11 @@ class Checked:
                 self.fail(row, msg.ERR_PARENT_OUT_OF_SCOPE.format(parent=row.parent))
                 continue
             self.parent_of[row.code] = parent_code
+
+    def _renames_own_root(self, existing: Organization, row: RosterRow) -> bool:
+        # The same rule as organizations.services.org_update, told in the preview already.
+        own = existing.pk == self.actor.organization_id and not self.actor.is_superuser
+        return own and bool(row.name) and row.name != existing.name
 
     def _resolve(self, row: RosterRow) -> str | None | Literal[False]:
         """The parent's code; None for a top-level organization; False after an error."""

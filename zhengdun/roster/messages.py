@@ -1,6 +1,7 @@
 """Every message the roster import shows, in one place; tests assert on them."""
 
-from zhengdun.organizations.services import ERR_DUPLICATE_NAME
+from zhengdun.organizations.services import ERR_CODE_UNAVAILABLE, ERR_DUPLICATE_NAME, ERR_NAME_INVISIBLE
+from zhengdun.organizations.services import ERR_OWN_ROOT as ERR_OWN_ROOT  # a township renames not its own root
 
 # The file as a whole. Its size and repeated or missing columns are worded as
 # for every upload, in core/xlsx_reading.py.
@@ -18,15 +19,18 @@ ERR_CODE_FORMAT = "组织编码“{code}”格式不正确：只能由字母、�
 ERR_CODE_REPEATED = "组织编码“{code}”与第 {other} 行重复"
 ERR_NAME_REQUIRED = "组织名称不能为空"
 ERR_NAME_TOO_LONG = "组织名称不能超过 {limit} 个字"
+ERR_NAME_HIDDEN_CHARACTERS = ERR_NAME_INVISIBLE
 ERR_NAME_REPEATED = "上级组织“{parent}”下的组织名称“{name}”与第 {other} 行重复"
 ERR_NAME_TAKEN = ERR_DUPLICATE_NAME
 ERR_PARENT_REQUIRED = "上级组织不能为空"
 ERR_PARENT_UNKNOWN = "找不到上级组织“{parent}”：请填写已有组织或本表中组织的编码或全称"
 ERR_PARENT_AMBIGUOUS = "上级组织名称“{parent}”对应多个组织，请改填组织编码"
-ERR_PARENT_OUT_OF_SCOPE = "上级组织“{parent}”不在您的管辖范围内"
 ERR_PARENT_SELF = "上级组织不能是它自己"
+ERR_PARENT_OUT_OF_SCOPE = "上级组织“{parent}”不在您的管辖范围内"
 ERR_CYCLE = "上级组织关系形成循环：{chain}"
-ERR_ORG_OUT_OF_SCOPE = "组织编码“{code}”属于您管辖范围以外的组织，不能修改"
+# A code or parent outside the importer's subtree is answered as if it did not exist there:
+# the import must not confirm what the rest of the tree holds.
+ERR_CODE_TAKEN_ELSEWHERE = ERR_CODE_UNAVAILABLE
 ERR_MOVE = "组织“{name}”现属“{current}”，导入不调整隶属关系；如需调整，请在组织页面使用“调整隶属”功能"
 ERR_KIND_UNKNOWN = "组织类型“{value}”无效，可选：{choices}"
 ERR_DOMAIN_UNKNOWN = "所属领域“{value}”无效，可选：{choices}"
