@@ -270,3 +270,19 @@ def test_sync_roles_takes_rights_away_from_an_existing_install(world):
     sync_roles()
     assert not county.permissions.filter(codename__in=["manage_users", "view_auditevent"]).exists()
     assert Group.objects.get(name=Role.SYSTEM_ADMIN).permissions.filter(codename="manage_users").exists()
+
+
+def test_a_county_wide_role_is_granted_only_at_county_level(world, sysadmin):
+    from zhengdun.accounts.services import ERR_ROLE_LEVEL, user_create
+
+    with pytest.raises(ServiceError) as exc:
+        user_create(
+            actor=sysadmin,
+            username="fake_county",
+            display_name="假县管",
+            organization=world.town1_org,
+            roles=[Role.COUNTY_ADMIN],
+            password="Strong#Pass9x",
+        )
+    assert exc.value.message == ERR_ROLE_LEVEL.format(role="县级管理员", levels="省、市、县（区）组织")
+    assert not User.objects.filter(username="fake_county").exists()

@@ -38,6 +38,11 @@ class Role(models.TextChoices):
 
 # The administrators' roles: an account holding one of them must sign in with a second factor.
 ADMIN_ROLES = frozenset({Role.COUNTY_ADMIN, Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})
+# Roles whose rights reach a whole county: granted only to accounts of these levels.
+ROLE_LEVELS: dict[str, tuple[str, ...]] = {
+    Role.COUNTY_ADMIN: ("province", "city", "county"),
+    Role.TOWNSHIP_OPERATOR: ("province", "city", "county", "township"),
+}
 # At most one of these per account.
 SEPARATED_ADMIN_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})
 

@@ -12,13 +12,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from zhengdun.accounts.models import ApiToken, User
-from zhengdun.accounts.roles import ROLE_PERMISSIONS, SEPARATED_ADMIN_ROLES
+from zhengdun.accounts.roles import ROLE_LEVELS, ROLE_PERMISSIONS, SEPARATED_ADMIN_ROLES, Role
 from zhengdun.accounts.selectors import locked_usernames
 from zhengdun.audit.models import Action
 from zhengdun.audit.services import record, snapshot
 from zhengdun.core.actors import Actor
 from zhengdun.core.errors import NotPermitted, ServiceError
 from zhengdun.core.scoping import ensure_org_in_scope, restrict
+from zhengdun.organizations.choices import Level
 from zhengdun.organizations.models import Organization
 
 ERR_USERNAME_TAKEN = "用户名“{username}”已被使用"
@@ -29,6 +30,7 @@ ERR_UNKNOWN_ROLE = "未知的角色"
 ERR_ADMINS_COMBINED = "三员分立：系统管理员、安全管理员、审计管理员不能由同一账号兼任"
 ERR_ADMIN_WITH_BUSINESS = "三员分立：管理员账号不能同时担任业务角色"
 ERR_ADMIN_ACCOUNT = "三员分立：系统管理员、安全管理员、审计管理员的账号只能由超级管理员设置"
+ERR_ROLE_LEVEL = "“{role}”只能授予{levels}的账号"
 ERR_NOT_LOCKED = "账号“{username}”当前没有被锁定"
 ERR_DAYS = "有效天数应为 1 到 3650 之间的整数，留空表示长期有效"
 ERR_ALREADY_REVOKED = "该令牌已吊销"
@@ -46,9 +48,20 @@ def check_role_combination(roles: list[str]) -> None:
         raise ServiceError(ERR_ADMIN_WITH_BUSINESS)
 
 
-def _check_roles(actor: Actor, roles: list[str], *, held: list[str] | None = None) -> None:
+def check_role_level(roles: list[str], organization: Organization) -> None:
+    """A role whose rights reach a whole county is granted only at county level or above,
+    so that no account manager below the county can make a county administrator."""
+    for role in roles:
+        levels = ROLE_LEVELS.get(role)
+        if levels and organization.level not in levels:
+            names = "、".join(str(Level(level).label) for level in levels)
+            raise ServiceError(ERR_ROLE_LEVEL.format(role=Role(role).label, levels=names + "组织"))
+
+
+def _check_roles(actor: Actor, roles: list[str], *, organization: Organization, held: list[str] | None = None) -> None:
     """`held`: the roles the account holds now, when it is changed."""
     check_role_combination(roles)
+    check_role_level(roles, organization)
     if actor.is_superuser:
         return
     # The system administrator grants business roles within its subtree; the three
@@ -79,7 +92,7 @@ def user_create(
     ensure_org_in_scope(actor, organization)
     if not actor.has_perm("accounts.manage_users"):
         raise NotPermitted(ERR_NO_RIGHT)
-    _check_roles(actor, roles)
+    _check_roles(actor, roles, organization=organization)
     taken = User.objects.filter(username=username)
     if taken.exists():
         mine = restrict(taken, actor).exists()
@@ -113,7 +126,7 @@ def user_update(
     ensure_org_in_scope(actor, organization)
     if not actor.has_perm("accounts.manage_users"):
         raise NotPermitted(ERR_NO_RIGHT)
-    _check_roles(actor, roles, held=list(user.groups.values_list("name", flat=True)))
+    _check_roles(actor, roles, organization=organization, held=list(user.groups.values_list("name", flat=True)))
     before = _state(user)
     user.display_name, user.phone, user.organization, user.is_active = display_name, phone, organization, is_active
     if password:
