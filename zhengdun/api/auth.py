@@ -5,6 +5,7 @@ from django.utils import timezone
 from ninja.security import HttpBearer, SessionAuth
 
 from zhengdun.accounts.models import ApiToken
+from zhengdun.accounts.second_factor.middleware import pending
 from zhengdun.core import context
 
 
@@ -26,6 +27,8 @@ class BrowserSession(SessionAuth):
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         user = super().authenticate(request, key)
+        if user is not None and pending(request):
+            return None  # the middleware answers 403 first; this holds if it is ever bypassed
         if user is not None:
             context.set_user(user)
         return user
