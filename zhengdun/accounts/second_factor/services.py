@@ -6,6 +6,7 @@ wait after every failure, per device)."""
 from __future__ import annotations
 
 import math
+from base64 import b32encode
 from typing import Any
 
 from django.db import transaction
@@ -185,3 +186,28 @@ def second_factor_reset(*, actor: Actor, user: User) -> None:
         raise ServiceError(ERR_NOT_ENROLLED)
     before = _remove_all(user)
     record(Action.DELETE, user, actor=actor, before=before, note=f"重置账号 {user.username} 的双因素认证")
+
+
+def secret_of(device: TOTPDevice) -> str:
+    """The secret as an authenticator app takes it by hand (base32)."""
+    return b32encode(device.bin_key).decode()
+
+
+@transaction.atomic
+def console_enrol(*, user: User, note: str) -> tuple[TOTPDevice, list[str]]:
+    """Enrol `user` at the console (the demo's administrators): a confirmed authenticator
+    whose secret the operator hands over, and fresh recovery codes. An account already
+    enrolled keeps its authenticator and gets new recovery codes."""
+    device = _totp(user, confirmed=True)
+    if device is None:
+        TOTPDevice.objects.filter(user=user).delete()
+        device = TOTPDevice.objects.create(user=user, name=AUTHENTICATOR_NAME, confirmed=True)
+    codes = _issue_recovery_codes(user)
+    record(Action.CREATE, user, actor=None, after={"second_factor": AUTHENTICATOR_NAME, "recovery_codes": len(codes)}, note=note)
+    return device, codes
+
+
+def recovery_codes_of(user: User) -> list[str]:
+    """The recovery codes not yet used; for the console only (the pages show them once)."""
+    tokens = StaticToken.objects.filter(device__user=user, device__confirmed=True).order_by("pk")
+    return list(tokens.values_list("token", flat=True))

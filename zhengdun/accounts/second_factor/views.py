@@ -3,8 +3,6 @@ recovery codes, and the account's own security page."""
 
 from __future__ import annotations
 
-from base64 import b32encode
-
 import django_otp
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
@@ -70,7 +68,8 @@ def verify(request: AuthedRequest) -> HttpResponse:
             if left <= 3:
                 messages.warning(request, f"剩余恢复码仅 {left} 个，请在“账号安全”页面重新生成")
             return redirect(_next(request))
-    return render(request, "accounts/second_factor/verify.html", {"form": form, "next": _next(request)})
+    context = {"form": form, "next": _next(request), "second_factor_pending": True}
+    return render(request, "accounts/second_factor/verify.html", context)
 
 
 @never_cache
@@ -93,7 +92,7 @@ def enrol(request: AuthedRequest) -> HttpResponse:
         else:
             _passed(request, device)
             return _codes_page(request, codes, enrolled=True)
-    secret = b32encode(device.bin_key).decode()
+    secret = services.secret_of(device)
     context = {
         "form": form,
         "qr": qr_svg(device.config_url),
@@ -101,6 +100,8 @@ def enrol(request: AuthedRequest) -> HttpResponse:
         "secret_groups": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
         "required": policy.required_by_policy(user),
         "next": _next(request),
+        # Until enrolled, an account that must enrol sees no menu: it leads nowhere yet.
+        "second_factor_pending": policy.required_by_policy(user),
     }
     return render(request, "accounts/second_factor/enrol.html", context)
 
