@@ -4,10 +4,10 @@ from typing import Any
 
 import pytest
 from django.test import Client
-from django_otp import DEVICE_ID_SESSION_KEY
 
 from tests.personas import World, build_world, second_factor_device
 from zhengdun.accounts.models import User
+from zhengdun.accounts.second_factor.middleware import session_passed
 from zhengdun.accounts.second_factor.policy import must_verify
 from zhengdun.campaigns.models import Campaign
 from zhengdun.campaigns.services import campaign_create_from_template
@@ -82,7 +82,7 @@ def client_for(user: User, *, second_factor: bool = True) -> Client:
     client.force_login(user)
     if second_factor and must_verify(user):
         session = client.session
-        session[DEVICE_ID_SESSION_KEY] = second_factor_device(user).persistent_id
+        session_passed(session, second_factor_device(user))
         session.save()
     return client
 

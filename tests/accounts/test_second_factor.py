@@ -271,3 +271,45 @@ def test_the_reset_is_post_only_scoped_and_for_account_managers(world, county, t
     assert response.status_code == (405 if method == "get" else 404)
     assert getattr(client_for(town2), method)(url).status_code == 403
     assert TOTPDevice.objects.filter(user=town1).exists()
+
+
+def test_the_accounts_page_offers_the_reset(county, town1):
+    page = client_for(county).get(reverse("accounts:list")).content.decode()
+    assert reverse("accounts:second_factor_reset", args=[town1.pk]) in page
+
+
+def test_resetting_an_account_without_a_second_factor_says_so(county, town1):
+    response = client_for(county).post(reverse("accounts:second_factor_reset", args=[town1.pk]), follow=True)
+    assert services.ERR_NOT_ENROLLED in response.content.decode()
+    assert not AuditEvent.objects.filter(action=Action.DELETE).exists()
+
+
+def test_a_reset_ends_the_second_factor_of_the_accounts_other_sessions_within_a_minute(county, sysadmin, monkeypatch):
+    from zhengdun.accounts.second_factor import middleware
+
+    elsewhere = client_for(county)
+    assert elsewhere.get("/").status_code == 200
+    client_for(sysadmin).post(reverse("accounts:second_factor_reset", args=[county.pk]))
+    now = middleware.time.time()
+    monkeypatch.setattr(middleware.time, "time", lambda: now + middleware.RECHECK_SECONDS + 1)
+    response = elsewhere.get("/")
+    assert response.status_code == 302 and response["Location"].startswith(ENROL)
+
+
+def test_a_verified_session_reads_its_device_once_a_minute(county, monkeypatch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from zhengdun.accounts.second_factor import middleware
+
+    def device_reads() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get("/").status_code == 200
+        return sum("otp_totp_totpdevice" in q["sql"] for q in ctx.captured_queries)
+
+    client = client_for(county)
+    assert device_reads() == 0
+    now = middleware.time.time()
+    monkeypatch.setattr(middleware.time, "time", lambda: now + middleware.RECHECK_SECONDS + 1)
+    assert device_reads() == 1
+    assert device_reads() == 0

@@ -3,11 +3,18 @@ pass it: every other page redirects there, and the API answers 403."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
+from typing import Any
 
+from django.contrib.sessions.backends.base import SessionBase
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.urls import Resolver404, resolve, reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import urlencode
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.middleware import OTPMiddleware
+from django_otp.models import Device
 
 from zhengdun.accounts.second_factor import policy
 
@@ -17,6 +24,46 @@ ERR_API = "请先在浏览器中完成双因素认证，再使用本会话调用
 # themselves, the health check and the public pages (they need no account anyway).
 OPEN_VIEWS = frozenset({"login", "logout", "healthz", "second_factor:verify", "second_factor:enrol"})
 OPEN_NAMESPACES = frozenset({"public"})
+
+
+CHECKED_SESSION_KEY = "zd_second_factor_checked"
+# How long a session trusts the device it passed with before reading it again: a device
+# removed or reset stops every other session within this time (the remover's own at once).
+RECHECK_SECONDS = 60
+
+
+def session_passed(session: SessionBase, device: Device) -> None:
+    """Mark `session` as having passed the second factor with `device` just now."""
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session[CHECKED_SESSION_KEY] = [device.persistent_id, time.time()]
+
+
+def session_forget(session: SessionBase) -> None:
+    session.pop(DEVICE_ID_SESSION_KEY, None)
+    session.pop(CHECKED_SESSION_KEY, None)
+
+
+class DeviceMiddleware(OTPMiddleware):
+    """django-otp's OTPMiddleware (request.user.is_verified()), reading the session's
+    device from the database once a minute instead of on every request."""
+
+    def _verify_user_sync(self, request: HttpRequest, user: Any) -> Any:
+        persistent_id = request.session.get(DEVICE_ID_SESSION_KEY)
+        checked = request.session.get(CHECKED_SESSION_KEY)
+        if (
+            user.is_authenticated
+            and persistent_id
+            and isinstance(checked, list)
+            and checked[0] == persistent_id
+            and 0 <= time.time() - checked[1] < RECHECK_SECONDS
+        ):
+            self._init_user_fields(user)
+            user.otp_device = SimpleLazyObject(lambda: self._device_from_persistent_id(persistent_id))
+            return user
+        user = super()._verify_user_sync(request, user)
+        if user.is_authenticated and user.otp_device is not None:
+            request.session[CHECKED_SESSION_KEY] = [persistent_id, time.time()]
+        return user
 
 
 def _open(request: HttpRequest) -> bool:

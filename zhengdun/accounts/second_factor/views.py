@@ -16,6 +16,7 @@ from django_otp.models import Device
 from zhengdun.accounts.models import User
 from zhengdun.accounts.second_factor import policy, services
 from zhengdun.accounts.second_factor.forms import CodeForm
+from zhengdun.accounts.second_factor.middleware import session_forget, session_passed
 from zhengdun.core.errors import ServiceError
 from zhengdun.core.http import AuthedRequest
 from zhengdun.core.public.qr import qr_svg
@@ -39,6 +40,7 @@ def _passed(request: HttpRequest, device: Device) -> None:
     # A new session key once the second factor is passed, as at password sign-in.
     request.session.cycle_key()
     django_otp.login(request, device)
+    session_passed(request.session, device)
 
 
 def _codes_page(request: HttpRequest, codes: list[str], *, enrolled: bool) -> HttpResponse:
@@ -139,6 +141,7 @@ def remove(request: AuthedRequest) -> HttpResponse:
     except ServiceError as exc:
         messages.error(request, exc.message)
         return redirect("second_factor:overview")
+    session_forget(request.session)
     if policy.required_by_policy(user):
         messages.warning(request, "已移除身份验证器。您的账号必须使用双因素认证，请立即绑定新的身份验证器")
         return redirect("second_factor:enrol")
