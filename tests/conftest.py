@@ -5,8 +5,10 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from tests.personas import World, build_world
+from tests.personas import World, build_world, second_factor_device
 from zhengdun.accounts.models import User
+from zhengdun.accounts.second_factor.middleware import session_passed
+from zhengdun.accounts.second_factor.policy import must_verify
 from zhengdun.campaigns.models import Campaign
 from zhengdun.campaigns.services import campaign_create_from_template
 
@@ -83,9 +85,15 @@ def campaign(world: World, county: User) -> Campaign:
     )
 
 
-def client_for(user: User) -> Client:
+def client_for(user: User, *, second_factor: bool = True) -> Client:
+    """A client signed in as `user`; an account that must pass the second factor has
+    passed it, unless `second_factor=False` (the password step only)."""
     client = Client()
     client.force_login(user)
+    if second_factor and must_verify(user):
+        session = client.session
+        session_passed(session, second_factor_device(user))
+        session.save()
     return client
 
 

@@ -23,9 +23,11 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import Group
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from zhengdun.accounts.models import User
-from zhengdun.accounts.roles import Role
+from zhengdun.accounts.roles import ADMIN_ROLES, Role
 from zhengdun.campaigns.models import Campaign
 from zhengdun.organizations.choices import Domain, Kind, Level, PostRole
 from zhengdun.organizations.models import EconomyRecord, Organization, Person, Post
@@ -66,6 +68,19 @@ def _user(username: str, org: Organization, role: str, person: Person | None = N
     user = User.objects.create_user(username=username, password=PASSWORD, organization=org, person=person, display_name=username)
     user.groups.add(Group.objects.get(name=role))
     return user
+
+
+def second_factor_device(user: User) -> TOTPDevice:
+    """The persona's confirmed authenticator (made on first need), as if enrolled."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    return device or TOTPDevice.objects.create(user=user, name="身份验证器", confirmed=True)
+
+
+def totp_code(device: TOTPDevice) -> str:
+    """The code the persona's phone shows now. The device forgets the last code used,
+    so a test may sign the same persona in twice within one 30-second step."""
+    TOTPDevice.objects.filter(pk=device.pk).update(last_t=-1)
+    return f"{TOTP(device.bin_key, device.step, device.t0, device.digits).token():0{device.digits}d}"
 
 
 def build_world() -> World:
@@ -124,6 +139,9 @@ def build_world() -> World:
         secadmin=_user("secadmin", county, Role.SECURITY_ADMIN),
         auditor=_user("auditor", county, Role.AUDIT_ADMIN),
     )
+    for user in w.users.values():
+        if any(user.has_role(role) for role in ADMIN_ROLES):
+            second_factor_device(user)
     return w
 
 

@@ -79,6 +79,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "csp",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "treebeard",
     "ninja",
     "zhengdun.core",
@@ -112,12 +115,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "zhengdun.accounts.second_factor.middleware.DeviceMiddleware",
     "zhengdun.core.middleware.RequestContextMiddleware",
     "zhengdun.accounts.separation.SeparatedAdminGate",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    "zhengdun.accounts.second_factor.middleware.SecondFactorMiddleware",
 ]
 
 ROOT_URLCONF = "zhengdun.urls"
@@ -181,6 +186,15 @@ SESSION_COOKIE_AGE = SESSION_IDLE_SECONDS
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
+
+# The second factor (zhengdun/accounts/second_factor/): administrators always need
+# one; SECOND_FACTOR_FOR_ALL=1 requires it of every account.
+SECOND_FACTOR_FOR_ALL = _env_bool("SECOND_FACTOR_FOR_ALL", False)
+# The name authenticator apps show beside the account.
+OTP_TOTP_ISSUER = "整顿提升工作管理系统"
+# A wrong code doubles the wait before the next try on that device (1 s, 2 s, 4 s, ...).
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
 
 # Lock an account for a while after repeated failed logins.
 AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))

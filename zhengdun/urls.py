@@ -10,6 +10,7 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/second-factor/", include("zhengdun.accounts.second_factor.urls")),
     path("accounts/", include("zhengdun.accounts.urls")),
     path("orgs/import/", include("zhengdun.roster.urls")),
     path("orgs/", include("zhengdun.support.urls")),

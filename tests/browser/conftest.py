@@ -63,8 +63,17 @@ def pytest_runtest_makereport(item: Any, call: Any) -> Iterator[None]:
 
 
 def login(page: Any, username: str, password: str = "Zhengdun@2026") -> None:
+    """Sign in by password and, where the account asks for it, with the code its
+    authenticator shows now."""
     page.goto("/accounts/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", password)
     page.click("button[type=submit]")
     page.wait_for_url(lambda url: "/accounts/login/" not in url)
+    if "/accounts/second-factor/verify/" in page.url:
+        from tests.personas import second_factor_device, totp_code
+        from zhengdun.accounts.models import User
+
+        page.fill("#id_code", totp_code(second_factor_device(User.objects.get(username=username))))
+        page.click("[data-testid=verify-form] button[type=submit]")
+        page.wait_for_url(lambda url: "/accounts/second-factor/" not in url)

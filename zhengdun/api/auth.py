@@ -6,6 +6,7 @@ from ninja.security import HttpBearer, SessionAuth
 
 from zhengdun.accounts.models import ApiToken
 from zhengdun.accounts.roles import separated_role
+from zhengdun.accounts.second_factor.middleware import pending
 from zhengdun.accounts.separation import refusal
 from zhengdun.core import context
 from zhengdun.core.errors import NotPermitted
@@ -37,6 +38,8 @@ class BrowserSession(SessionAuth):
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         user = super().authenticate(request, key)
+        if user is not None and pending(request):
+            return None  # the middleware answers 403 first; this holds if it is ever bypassed
         if user is not None:
             _refuse_separated_admin(user)
             context.set_user(user)

@@ -16,9 +16,12 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.db.models import F
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from zhengdun.accounts.models import User
 from zhengdun.accounts.roles import Role, sync_roles
+from zhengdun.accounts.second_factor import policy
+from zhengdun.accounts.second_factor import services as second_factor
 from zhengdun.audit.models import Action
 from zhengdun.audit.services import record
 from zhengdun.demo.cases import ensure_campaign_and_cases
@@ -44,6 +47,8 @@ class DemoResult:
     users: list[User] = field(default_factory=list)
     new_users: set[str] = field(default_factory=set)
     campaign_name: str = ""
+    # username -> (authenticator secret, unused recovery codes) of each demo administrator
+    second_factor: dict[str, tuple[str, list[str]]] = field(default_factory=dict)
 
     @property
     def anything_created(self) -> bool:
@@ -64,6 +69,7 @@ def build_demo(plan: DemoPlan, *, reset_passwords: bool = False) -> DemoResult:
         _ensure_posts(plan, orgs, people, new_people, result)
         _ensure_economy(plan, orgs, new_codes, result)
         users = _ensure_users(plan, orgs, people, result, reset_passwords=reset_passwords)
+        _ensure_second_factor(result, reset=reset_passwords)
         outcome = ensure_campaign_and_cases(plan, orgs, users)
         result.created["campaigns"] += int(outcome.campaign_created)
         result.created["cases"] += outcome.cases_opened
@@ -72,6 +78,23 @@ def build_demo(plan: DemoPlan, *, reset_passwords: bool = False) -> DemoResult:
             note = f"生成演示数据（种子 {plan.seed}）：{result.summary()}"
             record(Action.IMPORT, orgs[plan.county_code], actor=None, note=note)
     return result
+
+
+# Fewer unused recovery codes than this and the next run issues new ones.
+RECOVERY_CODES_LOW = 3
+
+
+def _ensure_second_factor(result: DemoResult, *, reset: bool) -> None:
+    """Demo administrators must sign in with a second factor too: enrol them here so a
+    tester without a phone can use the printed secret (any TOTP tool) or a recovery code."""
+    for user in result.users:
+        if not policy.required_by_policy(user):
+            continue
+        codes = second_factor.recovery_codes_of(user)
+        if reset or not policy.is_enrolled(user) or len(codes) < RECOVERY_CODES_LOW:
+            _device, codes = second_factor.console_enrol(user=user, note="演示数据：为管理员账号绑定身份验证器")
+        device = TOTPDevice.objects.get(user=user, confirmed=True)
+        result.second_factor[user.username] = (second_factor.secret_of(device), codes)
 
 
 def _ensure_orgs(plan: DemoPlan, result: DemoResult) -> tuple[dict[str, Organization], set[str]]:

@@ -73,3 +73,11 @@ class Command(BaseCommand):
             out.write(f"密码均为 {PASSWORD}")
         else:
             out.write("账号已存在，密码未改动（如需重设请加 --reset-passwords）")
+        if result.second_factor:
+            out.write(
+                "管理员账号登录时还需双因素认证：把密钥输入身份验证器（或运行 oathtool --totp -b 密钥），"
+                "或使用一个恢复码（每个只能用一次）："
+            )
+            for username, (secret, codes) in result.second_factor.items():
+                out.write(f"  {username:<11} 密钥 {secret}")
+                out.write(f"  {'':<11} 恢复码 {' '.join(codes)}")
