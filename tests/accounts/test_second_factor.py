@@ -106,9 +106,9 @@ def test_a_bad_token_does_not_fall_back_to_the_unverified_session(county):
 def test_after_the_code_the_administrator_reaches_pages_and_the_session_api(county):
     client = client_for(county, second_factor=False)
     device = second_factor_device(county)
-    response = client.post(VERIFY, {"code": totp_code(device), "next": "/audit/"})
-    assert response.status_code == 302 and response["Location"] == "/audit/"
-    assert client.get("/audit/").status_code == 200
+    response = client.post(VERIFY, {"code": totp_code(device), "next": "/cases/"})
+    assert response.status_code == 302 and response["Location"] == "/cases/"
+    assert client.get("/cases/").status_code == 200
     assert client.get("/api/v1/organizations").json()["count"] == 9
 
 
@@ -273,13 +273,13 @@ def test_the_reset_is_post_only_scoped_and_for_account_managers(world, county, t
     assert TOTPDevice.objects.filter(user=town1).exists()
 
 
-def test_the_accounts_page_offers_the_reset(county, town1):
-    page = client_for(county).get(reverse("accounts:list")).content.decode()
+def test_the_accounts_page_offers_the_reset(sysadmin, town1):
+    page = client_for(sysadmin).get(reverse("accounts:list")).content.decode()
     assert reverse("accounts:second_factor_reset", args=[town1.pk]) in page
 
 
-def test_resetting_an_account_without_a_second_factor_says_so(county, town1):
-    response = client_for(county).post(reverse("accounts:second_factor_reset", args=[town1.pk]), follow=True)
+def test_resetting_an_account_without_a_second_factor_says_so(sysadmin, town1):
+    response = client_for(sysadmin).post(reverse("accounts:second_factor_reset", args=[town1.pk]), follow=True)
     assert services.ERR_NOT_ENROLLED in response.content.decode()
     assert not AuditEvent.objects.filter(action=Action.DELETE).exists()
 

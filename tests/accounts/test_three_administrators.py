@@ -34,9 +34,15 @@ from zhengdun.organizations.models import Organization, Person
 STRONG = "Strong#Pass9"
 ADMINS = ("sysadmin", "secadmin", "auditor")
 # The pages each administrator's own work is on; the other pages of these apps check the right.
-OWN_PAGES = {"sysadmin": {"accounts:list", "accounts:add", "accounts:edit", "accounts:unlock"}, "secadmin": set()}
+OWN_PAGES = {
+    "sysadmin": {"accounts:list", "accounts:add", "accounts:edit", "accounts:unlock", "accounts:second_factor_reset"},
+    "secadmin": set(),
+}
 OWN_PAGES["auditor"] = {"audit:list"}
-OPEN_TO_ALL = {"home", "healthz", "login", "logout", "accounts:tokens", "accounts:token_revoke"}
+# Every account's own pages: its tokens and its second factor.
+OPEN_TO_ALL = {"home", "healthz", "login", "logout", "accounts:tokens", "accounts:token_revoke"} | {
+    f"second_factor:{name}" for name in ("overview", "verify", "enrol", "recovery_codes", "remove")
+}
 
 
 @pytest.fixture
