@@ -10,6 +10,7 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from zhengdun.accounts import signals  # noqa: F401 - sign-ins are audited
         from zhengdun.accounts.roles import sync_roles
+        from zhengdun.accounts.security import signals as security_signals  # noqa: F401 - sessions, lockouts
 
         # Runs after every app: the call after the last app finds all permissions.
         post_migrate.connect(sync_roles, dispatch_uid="zhengdun_sync_roles")
