@@ -47,7 +47,7 @@ class TokenForm(forms.Form):
         choices=ApiToken.Access.choices,
         initial=ApiToken.Access.READ,
         required=False,
-        widget=forms.RadioSelect,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
         help_text="只读令牌只能查询；需要提交数据的程序才用读写令牌",
     )
 

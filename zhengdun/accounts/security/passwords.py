@@ -92,9 +92,9 @@ def personal_words(user: Any) -> set[str]:
     return {w for w in words if len(w) >= 3 or re.search(r"[\u4e00-\u9fff]", w) and len(w) >= 2}
 
 
-def _deleet(text: str, one: str) -> str:
-    """Read symbols and digits as letters where they sit in a word: p@ssw0rd → password."""
-    table = {**LEET, "1": one}
+def _deleet(text: str, one: str, digits: bool = True) -> str:
+    """Read symbols (and digits) as letters where they sit in a word: p@ssw0rd → password."""
+    table = {**LEET, "1": one} if digits else {k: v for k, v in LEET.items() if not k.isdigit()}
     out = list(text)
     i = 0
     while i < len(text):
@@ -105,7 +105,7 @@ def _deleet(text: str, one: str) -> str:
         while j < len(text) and text[j] in table:
             j += 1
         touches_letter = (i > 0 and text[i - 1].isalpha()) or (j < len(text) and text[j].isalpha())
-        if touches_letter and j - i <= 2:
+        if touches_letter and j - i <= 3:
             out[i:j] = [table[c] for c in text[i:j]]
         i = j
     return "".join(out)
@@ -129,7 +129,8 @@ def _residual(text: str, words: set[str]) -> str:
 
 def _variants(password: str) -> set[str]:
     low = password.lower()
-    return {low, _deleet(low, "i"), _deleet(low, "l")}
+    # Symbols alone too: a username with digits (branch1) stays itself in br@nch1.
+    return {low, _deleet(low, "i"), _deleet(low, "l"), _deleet(low, "i", digits=False)}
 
 
 def is_guessable(password: str, words: frozenset[str] | set[str] = COMMON_WORDS) -> bool:
