@@ -118,7 +118,8 @@ def test_every_user_changes_their_own_password_from_the_nav(as_user, town1):
     assert client.get("/").status_code == 200  # still signed in
     token.refresh_from_db()
     assert token.revoked_at is not None
-    assert AuditEvent.objects.filter(object_type="accounts.user", object_id=str(town1.pk), note__startswith="修改本人密码").exists()
+    own = AuditEvent.objects.filter(object_type="accounts.user", object_id=str(town1.pk), note__startswith="修改本人密码")
+    assert own.exists()
     assert AuditEvent.objects.filter(object_type="accounts.apitoken", note=NOTE_TOKENS_PASSWORD).count() == 1
 
 
@@ -162,7 +163,8 @@ def test_an_expired_password_opens_only_the_change_page(as_user, town1):
     assert api.status_code == 403 and api.json()["detail"] == "请先修改密码，然后才能继续使用系统"
     page = client.get(reverse("accounts:password_change")).content.decode()
     assert "您的密码已使用超过 90 天" in page
-    client.post(reverse("accounts:password_change"), {"old_password": OLD, "new_password": STRONG[0], "new_password_again": STRONG[0]})
+    form = {"old_password": OLD, "new_password": STRONG[0], "new_password_again": STRONG[0]}
+    client.post(reverse("accounts:password_change"), form)
     assert client.get("/").status_code == 200
     assert not passwords.is_expired(type(town1).objects.get(pk=town1.pk))
 

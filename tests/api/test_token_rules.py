@@ -81,9 +81,8 @@ def test_disabling_an_account_revokes_its_tokens_and_enabling_it_does_not_revive
     token, raw = ApiToken.issue(town1)
 
     def save(active: bool) -> None:
-        user_update(
-            actor=county, user=town1, display_name="town1", organization=world.town1_org, roles=["township_operator"], is_active=active
-        )
+        roles = ["township_operator"]
+        user_update(actor=county, user=town1, display_name="town1", organization=world.town1_org, roles=roles, is_active=active)
 
     save(False)
     token.refresh_from_db()
