@@ -68,6 +68,7 @@ def test_a_password_change_ends_the_other_sessions(town1):
     assert office.get("/").status_code == 200
     assert home.get("/")["Location"].startswith(reverse("login"))
     assert list(UserSession.objects.values_list("ip", flat=True)) == ["10.1.2.3"]
+    assert 'data-testid="this-session"' in office.get(reverse("accounts:sessions")).content.decode()
 
 
 def test_a_session_ends_after_the_policys_idle_limit(secadmin, town1):

@@ -106,6 +106,12 @@ def sessions_end_others(*, user: User, keep_session_key: str | None) -> int:
     return len(others)
 
 
+def session_moved(*, old_key: str | None, new_key: str | None) -> None:
+    """The session kept its user under a new key (Django cycles it when the password changes)."""
+    if old_key and new_key and old_key != new_key:
+        UserSession.objects.filter(session_key=old_key).update(session_key=new_key)
+
+
 @transaction.atomic
 def session_end(*, actor: Actor, session: UserSession) -> None:
     """End one of the actor's own signed-in sessions (the selector finds only their own)."""

@@ -45,7 +45,9 @@ def password_change(request: AuthedRequest) -> HttpResponse:
         success="密码已修改，您的其他登录会话和访问令牌已失效",
     )
     if changed is not None:
+        old_key = request.session.session_key
         update_session_auth_hash(request, changed)
+        services.session_moved(old_key=old_key, new_key=request.session.session_key)
         return redirect("home")
     return render(request, "accounts/security/password_change.html", {"form": form, "title": "修改密码", "reason": reason})
 
