@@ -6,6 +6,7 @@ import pytest
 from django.test import Client
 
 from tests.personas import World, build_world, second_factor_device
+from zhengdun.accounts import policy
 from zhengdun.accounts.models import User
 from zhengdun.accounts.second_factor.middleware import session_passed
 from zhengdun.accounts.second_factor.policy import must_verify
@@ -18,9 +19,20 @@ def _fast_hashing(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _policy_kept_for_the_test(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Each process keeps the security policy for a few seconds. A test starts without it and
+    # keeps what it read to its end (a change through the service is seen at once), so no test
+    # sees another's policy and query counts do not depend on how long a test takes.
+    monkeypatch.setattr(policy, "CACHE_SECONDS", float("inf"))
+    policy.forget()
+
+
 @pytest.fixture
 def world(db: None) -> World:
-    return build_world()
+    built = build_world()
+    policy.current()  # read once here, not by the first request a test counts the queries of
+    return built
 
 
 @pytest.fixture

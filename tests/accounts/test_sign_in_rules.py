@@ -3,10 +3,10 @@
 import datetime
 
 import pytest
-from django.conf import settings
 from django.http import Http404
 from django.urls import reverse
 
+from zhengdun.accounts import policy
 from zhengdun.accounts.selectors import locked_usernames
 from zhengdun.accounts.services import ERR_NO_RIGHT, ERR_NOT_LOCKED, user_unlock
 from zhengdun.accounts.templatetags.accounts import duration_zh
@@ -18,7 +18,7 @@ RIGHT = "Zhengdun@2026"
 
 
 def _lock_out(client, username: str) -> None:
-    for _ in range(settings.AXES_FAILURE_LIMIT):
+    for _ in range(policy.current().lockout_failure_limit):
         client.post(reverse("login"), {"username": username, "password": WRONG})
 
 

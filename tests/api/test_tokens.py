@@ -22,7 +22,8 @@ def test_it_prints_a_usable_token(world, town1):
     assert response.status_code == 200
     assert response.json()["count"] == 4
     token = ApiToken.objects.get(user=town1)
-    assert token.name == "报表脚本" and token.expires_at is None and raw.endswith(token.hint)
+    # Issue 8: a token made without a lifetime expires after API_TOKEN_MAX_AGE_DAYS (it used to last forever).
+    assert token.name == "报表脚本" and (token.expires_at - timezone.now()).days in (179, 180) and raw.endswith(token.hint)
     assert raw not in str(list(ApiToken.objects.values()))  # only the hash is kept
     event = AuditEvent.objects.get(object_type="accounts.apitoken", action="create")
     assert event.actor is None and event.after["user"] == "town1" and "key_hash" not in event.after

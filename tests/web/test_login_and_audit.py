@@ -18,7 +18,7 @@ def test_it_records_login_and_failed_login(client, county):
 
 
 def test_it_locks_an_account_after_repeated_failures(client, county):
-    for _ in range(settings.AXES_FAILURE_LIMIT):
+    for _ in range(settings.LOGIN_FAILURE_LIMIT):
         client.post(reverse("login"), {"username": "county", "password": "wrong-Pass1!"})
     response = client.post(reverse("login"), {"username": "county", "password": "Zhengdun@2026"})
     assert response.status_code == 429

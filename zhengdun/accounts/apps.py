@@ -14,6 +14,7 @@ class AccountsConfig(AppConfig):
         from zhengdun.core.scoping import add_read_limit
 
         add_read_limit(admin_read_limit)
+        from zhengdun.accounts.security import signals as security_signals  # noqa: F401 - sessions, lockouts
 
         # Runs after every app: the call after the last app finds all permissions.
         post_migrate.connect(sync_roles, dispatch_uid="zhengdun_sync_roles")

@@ -1,6 +1,7 @@
 from django import forms
-from django.contrib.auth.password_validation import validate_password
+from django.conf import settings
 
+from zhengdun.accounts.models import ApiToken
 from zhengdun.accounts.roles import Role
 from zhengdun.accounts.services import MAX_DAYS, check_role_combination
 from zhengdun.core.errors import ServiceError
@@ -23,7 +24,8 @@ class UserForm(StyledForm, forms.Form):
         label="初始密码",
         widget=forms.PasswordInput,
         required=False,
-        help_text="至少 8 位，须同时包含字母、数字和特殊字符；修改账号时留空表示不变",
+        help_text="至少 8 位，须同时包含字母、数字和特殊字符，不能是常见密码或由用户名、姓名、单位名加数字组成；"
+        "修改账号时留空表示不变。账号首次登录时须修改管理员设置的密码",
     )
 
     def __init__(self, *args: object, creating: bool = True, **kwargs: object) -> None:
@@ -42,15 +44,25 @@ class UserForm(StyledForm, forms.Form):
             raise forms.ValidationError(exc.message) from None
         return roles
 
-    def clean_password(self) -> str:
-        password = self.cleaned_data.get("password") or ""
-        if password:
-            validate_password(password)
-        return password
+    # The password policy is checked by the service, with the account it is for
+    # (its names and organization, its history): see security.services.check_new_password.
 
 
 class TokenForm(forms.Form):
     name = forms.CharField(label="用途", max_length=100, required=False, help_text="如：县里数据大屏、报表脚本")
-    days = forms.IntegerField(
-        label="有效天数", min_value=1, max_value=MAX_DAYS, required=False, help_text="留空表示长期有效，直到吊销"
+    days = forms.IntegerField(label="有效天数", min_value=1, max_value=MAX_DAYS, required=False)
+    access = forms.ChoiceField(
+        label="权限",
+        choices=ApiToken.Access.choices,
+        initial=ApiToken.Access.READ,
+        required=False,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+        help_text="只读令牌只能查询；需要提交数据的程序才用读写令牌",
     )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["days"].help_text = f"留空为 {settings.API_TOKEN_MAX_AGE_DAYS} 天；密码修改或账号停用时令牌随之吊销"
+
+    def clean_access(self) -> str:
+        return self.cleaned_data.get("access") or ApiToken.Access.READ

@@ -28,6 +28,11 @@ class User(AbstractUser):
     )
     display_name = models.CharField("姓名", max_length=50, blank=True)
     phone = models.CharField("联系电话", max_length=20, blank=True)
+    # The password rules (accounts/security/passwords.py): its age, a change forced after an
+    # administrator set it, and the demo accounts, whose published password never has to change.
+    password_changed_at = models.DateTimeField("密码修改时间", default=timezone.now)
+    must_change_password = models.BooleanField("下次登录须修改密码", default=False)
+    is_demo = models.BooleanField("演示账号", default=False)
 
     scope_path = "organization__path"
 
@@ -66,9 +71,14 @@ class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
 
 
 class ApiToken(models.Model):
-    """A personal access token. Only its hash is stored; the token is shown once."""
+    """A personal access token. Only its hash is stored; the token is shown once.
+    It expires (API_TOKEN_MAX_AGE_DAYS unless told otherwise) and may be read-only."""
 
     PREFIX = "zd_"
+
+    class Access(models.TextChoices):
+        READ = "read", "只读"
+        READ_WRITE = "read_write", "读写"
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="账号", on_delete=models.CASCADE, related_name="tokens")
     name = models.CharField("用途", max_length=100, blank=True)
@@ -78,6 +88,8 @@ class ApiToken(models.Model):
     last_used_at = models.DateTimeField("最近使用", null=True, blank=True)
     expires_at = models.DateTimeField("过期时间", null=True, blank=True)
     revoked_at = models.DateTimeField("吊销时间", null=True, blank=True)
+    # Tokens made before access was chosen could write: they keep that.
+    access = models.CharField("权限", max_length=10, choices=Access.choices, default=Access.READ_WRITE)
 
     objects = ApiTokenQuerySet.as_manager()
     scope_path = "user__organization__path"
@@ -90,9 +102,13 @@ class ApiToken(models.Model):
         return f"{self.user} …{self.hint}"
 
     @classmethod
-    def issue(cls, user: User, name: str = "", expires_at: datetime.datetime | None = None) -> tuple[ApiToken, str]:
+    def issue(
+        cls, user: User, name: str = "", expires_at: datetime.datetime | None = None, access: str = Access.READ_WRITE
+    ) -> tuple[ApiToken, str]:
         raw = cls.PREFIX + secrets.token_urlsafe(32)
-        token = cls.objects.create(user=user, name=name, key_hash=_hash(raw), hint=raw[-6:], expires_at=expires_at)
+        if expires_at is None:
+            expires_at = timezone.now() + datetime.timedelta(days=settings.API_TOKEN_MAX_AGE_DAYS)
+        token = cls.objects.create(user=user, name=name, key_hash=_hash(raw), hint=raw[-6:], expires_at=expires_at, access=access)
         return token, raw
 
     @classmethod
@@ -100,3 +116,9 @@ class ApiToken(models.Model):
         if not raw.startswith(cls.PREFIX):
             return None
         return cls.objects.usable().select_related("user", "user__organization").filter(key_hash=_hash(raw)).first()
+
+
+# The sign-in rules' tables live in their own module; importing them here registers them.
+from zhengdun.accounts.security.models import PasswordHistory, SecurityPolicy, UserSession  # noqa: E402
+
+__all__ = ["ApiToken", "PasswordHistory", "SecurityPolicy", "User", "UserSession"]

@@ -7,12 +7,14 @@ import datetime
 from typing import Any
 
 from axes.utils import reset as axes_reset
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
 from zhengdun.accounts.models import ApiToken, User
 from zhengdun.accounts.roles import ROLE_LEVELS, ROLE_PERMISSIONS, SEPARATED_ADMIN_ROLES, Role
+from zhengdun.accounts.security import services as security
 from zhengdun.accounts.selectors import locked_usernames
 from zhengdun.audit.models import Action
 from zhengdun.audit.services import record, snapshot
@@ -34,6 +36,7 @@ ERR_ROLE_LEVEL = "“{role}”只能授予{levels}的账号"
 ERR_NOT_LOCKED = "账号“{username}”当前没有被锁定"
 ERR_DAYS = "有效天数应为 1 到 3650 之间的整数，留空表示长期有效"
 ERR_ALREADY_REVOKED = "该令牌已吊销"
+ERR_ACCESS = "令牌权限应为只读或读写"
 MAX_DAYS = 3650
 
 
@@ -97,14 +100,12 @@ def user_create(
     if taken.exists():
         mine = restrict(taken, actor).exists()
         raise ServiceError((ERR_USERNAME_TAKEN if mine else ERR_USERNAME_UNAVAILABLE).format(username=username))
-    user = User.objects.create_user(
-        username=username,
-        password=password,
-        display_name=display_name,
-        phone=phone,
-        organization=organization,
-        is_active=is_active,
-    )
+    user = User(username=username, display_name=display_name, phone=phone, organization=organization, is_active=is_active)
+    security.check_new_password(user=user, password=password)
+    user.set_password(password)
+    # A password an administrator chose is known to two people: the holder replaces it at first sign-in.
+    user.must_change_password = True
+    user.save()
     user.groups.set(Group.objects.filter(name__in=roles))
     record(Action.CREATE, user, actor=actor, after=_state(user))
     return user
@@ -128,10 +129,15 @@ def user_update(
         raise NotPermitted(ERR_NO_RIGHT)
     _check_roles(actor, roles, organization=organization, held=list(user.groups.values_list("name", flat=True)))
     before = _state(user)
+    disabled = user.is_active and not is_active
     user.display_name, user.phone, user.organization, user.is_active = display_name, phone, organization, is_active
     if password:
-        user.set_password(password)
+        security.check_new_password(user=user, password=password)
+        user.set_password(password)  # its tokens are revoked as it is saved (security.password_was_set)
+        user.must_change_password = not user.is_demo
     user.save()
+    if disabled:
+        security.tokens_revoke_all(user=user, note=security.NOTE_TOKENS_DISABLED)
     user.groups.set(Group.objects.filter(name__in=roles))
     after = _state(user)
     record(Action.UPDATE, user, actor=actor, before=before, after=after, note="重设密码" if password else "")
@@ -153,17 +159,28 @@ def user_unlock(*, actor: Actor, user: User) -> User:
 
 def _public(token: ApiToken) -> dict[str, Any]:
     # Never the hash: the trail is read by more people than the token's owner.
-    return {"user": token.user.username, "name": token.name, "hint": token.hint, "expires_at": token.expires_at}
+    return {
+        "user": token.user.username,
+        "name": token.name,
+        "hint": token.hint,
+        "expires_at": token.expires_at,
+        "access": token.access,
+    }
 
 
 @transaction.atomic
-def token_create(*, user: User, actor: Actor | None, name: str = "", days: int | None = None) -> tuple[ApiToken, str]:
-    """A new token for `user`; the raw value is returned once and never stored.
+def token_create(
+    *, user: User, actor: Actor | None, name: str = "", days: int | None = None, access: str = ApiToken.Access.READ
+) -> tuple[ApiToken, str]:
+    """A new token for `user`, read-only unless asked, expiring after `days` (API_TOKEN_MAX_AGE_DAYS
+    when not given); the raw value is returned once and never stored.
     `actor` is None when an operator issues it at the console (manage.py create_token)."""
     if days is not None and not 1 <= days <= MAX_DAYS:
         raise ServiceError(ERR_DAYS)
-    expires_at = timezone.now() + datetime.timedelta(days=days) if days else None
-    token, raw = ApiToken.issue(user, name=name.strip()[:100], expires_at=expires_at)
+    if access not in ApiToken.Access.values:
+        raise ServiceError(ERR_ACCESS)
+    expires_at = timezone.now() + datetime.timedelta(days=days or settings.API_TOKEN_MAX_AGE_DAYS)
+    token, raw = ApiToken.issue(user, name=name.strip()[:100], expires_at=expires_at, access=access)
     record(Action.CREATE, token, actor=actor, after=_public(token), note="创建访问令牌")
     return token, raw
 

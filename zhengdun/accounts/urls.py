@@ -2,6 +2,7 @@ from django.urls import path
 
 from zhengdun.accounts import views
 from zhengdun.accounts.second_factor import views as second_factor_views
+from zhengdun.accounts.security import urls as security_urls
 
 app_name = "accounts"
 urlpatterns = [
@@ -13,3 +14,4 @@ urlpatterns = [
     path("tokens/", views.tokens, name="tokens"),
     path("tokens/<int:token_id>/revoke/", views.token_revoke, name="token_revoke"),
 ]
+urlpatterns += security_urls.urlpatterns

@@ -123,7 +123,11 @@ def tokens(request: AuthedRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             _token, raw = services.token_create(
-                user=user, actor=user, name=form.cleaned_data["name"], days=form.cleaned_data["days"]
+                user=user,
+                actor=user,
+                name=form.cleaned_data["name"],
+                days=form.cleaned_data["days"],
+                access=form.cleaned_data["access"],
             )
         except ServiceError as exc:
             form.add_error(None, exc.message)

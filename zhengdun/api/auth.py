@@ -7,9 +7,11 @@ from ninja.security import HttpBearer, SessionAuth
 from zhengdun.accounts.models import ApiToken
 from zhengdun.accounts.roles import separated_role
 from zhengdun.accounts.second_factor.middleware import pending
+from zhengdun.accounts.security import token_guard
 from zhengdun.accounts.separation import refusal
 from zhengdun.core import context
 from zhengdun.core.errors import NotPermitted
+from zhengdun.core.middleware import client_ip
 
 
 def _refuse_separated_admin(user: Any) -> None:
@@ -20,13 +22,17 @@ def _refuse_separated_admin(user: Any) -> None:
 
 
 class TokenAuth(HttpBearer):
-    """Personal access tokens: `Authorization: Bearer zd_...`."""
+    """Personal access tokens: `Authorization: Bearer zd_...`. A bad token is audited and
+    counts against its address (429 past the limit); a read-only token may only read (403)."""
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
+        token_guard.refuse_if_throttled(client_ip(request))
         found = ApiToken.find(token)
         if found is None or not found.user.is_active:
+            token_guard.record_failure(token)
             return None
         _refuse_separated_admin(found.user)
+        token_guard.refuse_if_read_only(access=found.access, method=request.method or "GET")
         ApiToken.objects.filter(pk=found.pk).update(last_used_at=timezone.now())
         request.user = found.user
         context.set_user(found.user)

@@ -255,14 +255,16 @@ def _ensure_users(
                 person=person,
                 display_name=person.name if person else spec.username,
                 phone=person.phone if person else "",
+                # Its password is published: never forced to change nor expiring, and badged as a demo account.
+                is_demo=True,
             )
             user.save()
             user.groups.add(groups[spec.role])
             result.created["users"] += 1
             result.new_users.add(spec.username)
         elif reset_passwords:
-            user.password = hashed
-            user.save(update_fields=["password"])
+            user.password, user.is_demo = hashed, True
+            user.save(update_fields=["password", "is_demo"])
         users[spec.username] = user
         result.users.append(user)
     return users

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.conf import settings
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from zhengdun.accounts import policy
 from zhengdun.accounts.models import User
 from zhengdun.accounts.roles import ADMIN_ROLES
 
@@ -33,8 +33,9 @@ def unregister_requirement(requirement: Requirement) -> None:
 
 def required_by_policy(user: User) -> bool:
     """The account may not choose: an administrator, everyone when the deployment
-    says so (SECOND_FACTOR_FOR_ALL), or a registered rule says it must."""
-    if settings.SECOND_FACTOR_FOR_ALL or user.is_superuser:
+    or the security policy says so (its switch, SECOND_FACTOR_FOR_ALL by default), or a
+    registered rule says it must."""
+    if user.is_superuser or policy.current().second_factor_for_everyone:
         return True
     if any(user.has_role(role) for role in ADMIN_ROLES):
         return True

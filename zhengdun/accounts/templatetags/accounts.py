@@ -3,7 +3,8 @@
 import datetime
 
 from django import template
-from django.conf import settings
+
+from zhengdun.accounts import policy
 
 register = template.Library()
 
@@ -21,10 +22,18 @@ def duration_zh(value: datetime.timedelta | None) -> str:
 
 @register.simple_tag
 def idle_limit() -> str:
-    """How long a session may stay idle (SESSION_IDLE_SECONDS), as the login page says it."""
-    return duration_zh(datetime.timedelta(seconds=settings.SESSION_COOKIE_AGE))
+    """How long a session may stay idle (the policy, SESSION_IDLE_SECONDS by default), as the login page says it."""
+    return duration_zh(datetime.timedelta(seconds=policy.current().idle_seconds))
 
 
 @register.simple_tag
 def lockout_time() -> str:
-    return duration_zh(settings.AXES_COOLOFF_TIME)
+    return duration_zh(policy.current().lockout)
+
+
+@register.simple_tag
+def demo_accounts_exist() -> bool:
+    """The login page says so when the demo command made accounts with a published password."""
+    from zhengdun.accounts.models import User
+
+    return User.objects.filter(is_demo=True, is_active=True).exists()
