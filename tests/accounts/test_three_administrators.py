@@ -36,13 +36,21 @@ ADMINS = ("sysadmin", "secadmin", "auditor")
 # The pages each administrator's own work is on; the other pages of these apps check the right.
 OWN_PAGES = {
     "sysadmin": {"accounts:list", "accounts:add", "accounts:edit", "accounts:unlock", "accounts:second_factor_reset"},
-    "secadmin": set(),
+    "secadmin": {"accounts:security_policy"},
 }
 OWN_PAGES["auditor"] = {"audit:list"}
-# Every account's own pages: its tokens and its second factor.
-OPEN_TO_ALL = {"home", "healthz", "login", "logout", "accounts:tokens", "accounts:token_revoke"} | {
-    f"second_factor:{name}" for name in ("overview", "verify", "enrol", "recovery_codes", "remove")
-}
+# Every account's own pages: its tokens, password, sessions and second factor.
+OPEN_TO_ALL = {
+    "home",
+    "healthz",
+    "login",
+    "logout",
+    "accounts:tokens",
+    "accounts:token_revoke",
+    "accounts:password_change",
+    "accounts:sessions",
+    "accounts:session_end",
+} | {f"second_factor:{name}" for name in ("overview", "verify", "enrol", "recovery_codes", "remove")}
 
 
 @pytest.fixture

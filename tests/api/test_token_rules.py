@@ -77,12 +77,12 @@ def test_changing_the_password_revokes_the_tokens(world, town1):
     assert ApiClient(raw).get("/organizations").status_code == 401
 
 
-def test_disabling_an_account_revokes_its_tokens_and_enabling_it_does_not_revive_them(world, county, town1):
+def test_disabling_an_account_revokes_its_tokens_and_enabling_it_does_not_revive_them(world, sysadmin, town1):
     token, raw = ApiToken.issue(town1)
 
     def save(active: bool) -> None:
         roles = ["township_operator"]
-        user_update(actor=county, user=town1, display_name="town1", organization=world.town1_org, roles=roles, is_active=active)
+        user_update(actor=sysadmin, user=town1, display_name="town1", organization=world.town1_org, roles=roles, is_active=active)
 
     save(False)
     token.refresh_from_db()

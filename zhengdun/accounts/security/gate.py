@@ -23,7 +23,9 @@ from zhengdun.accounts.security.signals import SEEN
 # seldom enough that a page view costs no extra write.
 TOUCH_SECONDS = 60
 # Reachable while the password must change (the second factor's pages may join them).
-OPEN_WHILE_MUST_CHANGE = ("accounts:password_change", "logout")
+# The second factor comes first for who needs one: its pages stay open, or the two gates would send
+# the user back and forth.
+OPEN_WHILE_MUST_CHANGE = ("accounts:password_change", "logout", "second_factor:verify", "second_factor:enrol")
 MSG_IDLE = "您已闲置过久，请重新登录"
 ERR_MUST_CHANGE = "请先修改密码，然后才能继续使用系统"
 
