@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import models
+from django.db import models, transaction
+from django.utils import timezone
 
+from zhengdun.audit import chain
 from zhengdun.audit.models import Action, AuditEvent
 from zhengdun.core import context
 from zhengdun.core.actors import Actor
@@ -54,14 +56,14 @@ def record(
     organization: models.Model | None = None,
     org_path: str | None = None,
 ) -> AuditEvent:
-    """Append one row. The row's organization is `organization`, else the one at
-    `org_path`, else the one `obj` hangs on; its path is kept as history."""
+    """Append one row to the chain. The row's organization is `organization`, else the
+    one at `org_path`, else the one `obj` hangs on; its path is kept as history."""
     ctx = context.current()
     if actor is not None and not actor.is_authenticated:
         actor = None
     if organization is None:
         organization = organization_of(obj) if org_path is None else _organization_at(org_path)
-    return AuditEvent.objects.create(
+    event = AuditEvent(
         # The system actor (core.system) is no account: it is named, not linked.
         actor=actor if isinstance(actor, models.Model) else None,
         actor_name=actor.username if actor is not None else "",
@@ -72,12 +74,21 @@ def record(
         object_repr=(object_repr or (str(obj) if obj is not None else ""))[:300],
         organization_id=organization.pk if organization is not None else None,
         org_path=getattr(organization, "path", "") if organization is not None else (org_path or ""),
-        before=json_value(before) if before is not None else None,
-        after=json_value(after) if after is not None else None,
+        before=chain.as_stored(json_value(before)) if before is not None else None,
+        after=chain.as_stored(json_value(after)) if after is not None else None,
         note=note,
         request_id=ctx.request_id,
         client_ip=ctx.client_ip,
     )
+    # The head stays locked until the caller's transaction ends: whoever writes next
+    # links to this row, or to its predecessor if this transaction rolls back.
+    with transaction.atomic():
+        head = chain.lock_head()
+        event.seq, event.prev_hash, event.at = head.seq + 1, head.hash, timezone.now()
+        event.hash = chain.event_digest(event)
+        event.save(force_insert=True)
+        chain.advance(head, event)
+    return event
 
 
 def record_change(obj: models.Model, before: dict[str, Any], *, actor: Actor | None = None, note: str = "") -> AuditEvent | None:
