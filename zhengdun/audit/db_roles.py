@@ -17,7 +17,12 @@ SUPERUSER = "数据库账号 {user} 是超级用户：它能停用或删除审�
 OWNER = "数据库账号 {user} 是审计表 {table} 的所有者或属于所有者角色 {owner}：它能修改、停用或删除审计表的触发器"
 PRIVILEGE = "数据库账号 {user} 对审计表 {table} 有 {privilege} 权限（{meaning}）：应只有 SELECT 和 INSERT"
 NO_TABLE = "数据库中没有审计表 {table}：先以所有者账号运行 manage.py migrate"
-PRIVILEGES = {"TRUNCATE": "能清空审计表", "UPDATE": "能改写审计记录", "TRIGGER": "能在审计表上建触发器", "REFERENCES": "能引用审计表"}
+PRIVILEGES = {
+    "TRUNCATE": "能清空审计表",
+    "UPDATE": "能改写审计记录",
+    "TRIGGER": "能在审计表上建触发器",
+    "REFERENCES": "能引用审计表",
+}
 ROLE_MISSING = "数据库中没有角色 {role}：先以 CREATE ROLE {role} LOGIN PASSWORD '…' 建立"
 
 
