@@ -81,7 +81,7 @@ def lock_head() -> AuditChainHead:
         return head
     # First write of this database (or the head row was lost): continue from the last chained row.
     last = AuditEvent.objects.filter(seq__isnull=False).order_by("-seq").values("seq", "hash").first()
-    start = AuditChainHead(pk=HEAD_PK, seq=last["seq"] if last else 0, hash=last["hash"] if last else GENESIS)
+    start = AuditChainHead(pk=HEAD_PK, seq=(last["seq"] or 0) if last else 0, hash=last["hash"] if last else GENESIS)
     AuditChainHead.objects.bulk_create([start], ignore_conflicts=True)
     return AuditChainHead.objects.select_for_update().get(pk=HEAD_PK)
 
