@@ -13,7 +13,11 @@ from zhengdun.core import context
 from zhengdun.core.actors import Actor
 from zhengdun.core.snapshots import diff, json_value, snapshot
 
-__all__ = ["diff", "record", "record_change", "snapshot"]
+__all__ = ["diff", "record", "record_change", "record_denied", "record_download", "record_personal_read", "snapshot"]
+
+PERSONAL_READ_NOTE = "查阅{what}（{masked}）"
+DOWNLOAD_NOTE = "下载 {file}"
+DENIED_NOTE = "{method} {path} 被拒绝（{status} {reason}）"
 
 
 def organization_model() -> type[models.Model]:
@@ -97,3 +101,41 @@ def record_change(obj: models.Model, before: dict[str, Any], *, actor: Actor | N
     if not new:
         return None
     return record(Action.UPDATE, obj, actor=actor, before=old, after=new, note=note)
+
+
+def _actor_organization(actor: Actor) -> models.Model | None:
+    # An account carries its organization (the audit app names no account model).
+    organization = getattr(actor, "organization", None)
+    return organization if isinstance(organization, organization_model()) else None
+
+
+def record_personal_read(
+    *, actor: Actor, what: str, unmasked: bool, obj: models.Model | None = None, details: dict[str, Any] | None = None
+) -> AuditEvent:
+    """A bulk read of personal information (a people list, an export): who read what, masked or not."""
+    return record(
+        Action.READ_PERSONAL,
+        obj,
+        actor=actor,
+        after={**(details or {}), "phones_unmasked": unmasked},
+        note=PERSONAL_READ_NOTE.format(what=what, masked="含完整电话和身份证号" if unmasked else "电话和身份证号已遮蔽"),
+        object_repr=what if obj is None else "",
+        organization=None if obj is not None else _actor_organization(actor),
+    )
+
+
+def record_download(*, actor: Actor, obj: models.Model, file_name: str) -> AuditEvent:
+    """A document or file taken away (a plan's .docx, an evidence file)."""
+    return record(Action.DOWNLOAD, obj, actor=actor, after={"file": file_name}, note=DOWNLOAD_NOTE.format(file=file_name))
+
+
+def record_denied(*, actor: Actor | None, method: str, path: str, status: int, reason: str) -> AuditEvent:
+    """A refused request: one row per request, named by its path (never its query, which may hold personal data)."""
+    return record(
+        Action.DENIED,
+        actor=actor,
+        after={"method": method, "path": path[:300], "status": status},
+        note=DENIED_NOTE.format(method=method, path=path[:200], status=status, reason=reason),
+        object_repr=path[:300],
+        organization=_actor_organization(actor) if actor is not None else None,
+    )
