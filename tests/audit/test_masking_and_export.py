@@ -72,7 +72,7 @@ def test_the_export_defuses_formulas(world, as_user, county, auditor):
     record(Action.UPDATE, world.village_e, actor=county, note='=HYPERLINK("http://x","点")', object_repr="+cmd|' /C calc'!A0")
     rows = _export(as_user(auditor), action="update")
     (row,) = rows[1:]
-    assert row[8] == "'=HYPERLINK(\"http://x\",\"点\")" and row[6] == "'+cmd|' /C calc'!A0"
+    assert row[8] == '\'=HYPERLINK("http://x","点")' and row[6] == "'+cmd|' /C calc'!A0"
 
 
 def test_only_the_audit_administrator_exports(world, as_user, county, inspector1, branch1, auditor):

@@ -68,7 +68,8 @@ def test_the_people_list_through_the_api_is_recorded_with_masking_noted(world, t
         event = AuditEvent.objects.filter(action=Action.READ_PERSONAL).latest("seq")
         assert event.actor == user and event.organization == user.organization
         assert event.after == {"q": "王", "phones_unmasked": unmasked}
-        assert event.note == ("查阅人员列表（接口）（含完整电话和身份证号）" if unmasked else "查阅人员列表（接口）（电话和身份证号已遮蔽）")
+        masking = "含完整电话和身份证号" if unmasked else "电话和身份证号已遮蔽"
+        assert event.note == f"查阅人员列表（接口）（{masking}）"
 
 
 def test_the_people_page_is_recorded(world, as_user, town1):

@@ -28,7 +28,20 @@ from zhengdun.core.masking import can_see_personal_info
 
 EXPORT_PERM = "audit.export_auditevent"
 ERR_EXPORT = "只有审计管理员可以导出审计日志"
-HEADER = ("时间", "链序号", "操作人账号", "操作人", "动作", "对象类型", "对象", "变更内容", "说明", "客户端地址", "请求编号", "哈希")
+HEADER = (
+    "时间",
+    "链序号",
+    "操作人账号",
+    "操作人",
+    "动作",
+    "对象类型",
+    "对象",
+    "变更内容",
+    "说明",
+    "客户端地址",
+    "请求编号",
+    "哈希",
+)
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 CHUNK = 500
 NOTE = "导出审计日志 {rows} 条"
