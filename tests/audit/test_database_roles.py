@@ -79,3 +79,35 @@ def test_check_db_roles_names_what_a_too_powerful_role_can_do(app_role):
 def test_grant_app_role_names_a_missing_role(db):
     with pytest.raises(CommandError, match="数据库中没有角色 nobody_here"):
         call_command("grant_app_role", "nobody_here")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_writers_keep_one_linear_chain():
+    """Writers in parallel transactions, each holding its transaction open a moment:
+    without the chain-head lock two of them would claim the same predecessor."""
+    import threading
+    import time
+
+    from django.db import connections
+
+    errors: list[BaseException] = []
+
+    def writer(n: int) -> None:
+        try:
+            for i in range(8):
+                with transaction.atomic():
+                    record(Action.UPDATE, note=f"线程 {n} 第 {i} 条")
+                    time.sleep(0.005)
+        except BaseException as e:  # noqa: BLE001 - reported by the main thread
+            errors.append(e)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert list(AuditEvent.objects.order_by("seq").values_list("seq", flat=True)) == list(range(1, 33))
+    call_command("verify_audit")

@@ -85,8 +85,9 @@ def record(
         client_ip=ctx.client_ip,
     )
     # The head stays locked until the caller's transaction ends: whoever writes next
-    # links to this row, or to its predecessor if this transaction rolls back.
-    with transaction.atomic():
+    # links to this row, or to its predecessor if this transaction rolls back. No
+    # savepoint: an audit row that cannot be written fails the caller's whole change.
+    with transaction.atomic(savepoint=False):
         head = chain.lock_head()
         event.seq, event.prev_hash, event.at = head.seq + 1, head.hash, timezone.now()
         event.hash = chain.event_digest(event)
