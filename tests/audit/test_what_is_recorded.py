@@ -85,3 +85,16 @@ def test_a_plan_docx_download_is_recorded(world, campaign, as_user, town1, count
     event = AuditEvent.objects.get(action=Action.DOWNLOAD)
     assert event.actor == town1 and event.object_id == str(plan.pk) and event.organization == world.village_e
     assert event.after["file"].endswith(".docx") and event.note.startswith("下载 ")
+
+
+def test_an_evidence_download_is_recorded(world, campaign, as_user, branch1, settings, tmp_path):
+    from tests.rectification.support import approved_plan, make_task, png_bytes, upload
+    from zhengdun.rectification import services as tasks
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    task = make_task(approved_plan(campaign, world.village_e))
+    evidence = tasks.evidence_add(task=task, actor=branch1, uploaded_file=upload("合影.png", png_bytes()), note="")
+    assert as_user(branch1).get(reverse("rectification:evidence", args=[evidence.pk])).status_code == 200
+    event = AuditEvent.objects.get(action=Action.DOWNLOAD)
+    assert event.actor == branch1 and event.object_id == str(evidence.pk) and event.after == {"file": "合影.png"}
+    assert event.organization == world.village_e
