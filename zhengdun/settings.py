@@ -116,6 +116,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "zhengdun.accounts.second_factor.middleware.DeviceMiddleware",
     "zhengdun.core.middleware.RequestContextMiddleware",
+    "zhengdun.audit.middleware.DeniedRequestMiddleware",
     "zhengdun.accounts.separation.SeparatedAdminGate",
     "django.contrib.messages.middleware.MessageMiddleware",
     # The policy's idle limit, the session list, and the forced password change.
@@ -263,6 +264,9 @@ if REDIS_URL:
 # PostgreSQL guard refuses earlier deletes and is re-created with this value by
 # every `manage.py migrate` (zhengdun/audit/guard.py).
 AUDIT_RETENTION_DAYS = max(180, int(os.environ.get("AUDIT_RETENTION_DAYS", "180")))
+# `manage.py seal_audit` appends each closed day's last hash here (zhengdun/audit/seals.py):
+# keep it where the database's administrators cannot write, e.g. an append-only mount.
+AUDIT_SEAL_FILE = Path(os.environ.get("AUDIT_SEAL_FILE", DATA_DIR / "audit-seals.log"))
 
 # Switches and limits of the support-assignment checks (帮扶力量), as a JSON
 # object over the defaults in organizations/assignment_checks.Rules,

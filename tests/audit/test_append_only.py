@@ -36,8 +36,12 @@ def test_it_records_who_what_before_and_after(world, county):
 
 
 def _aged_row(days: int) -> int:
-    # Written with SQL: the ORM stamps `at` with now, and an old row is what retention is about.
-    with connection.cursor() as cursor:
+    # Written with SQL: the ORM stamps `at` with now, and an old row is what retention is about;
+    # the database refuses backdated rows, so as the owner the test sets that guard aside.
+    from tests.audit.conftest import trigger_off
+    from zhengdun.audit import guard
+
+    with trigger_off(guard.DATABASE_TIME_TRIGGER), connection.cursor() as cursor:
         cursor.execute(
             "INSERT INTO audit_auditevent (at, actor_name, actor_display, action, object_type, object_id, object_repr,"
             " org_path, note, request_id, client_ip) VALUES (now() - make_interval(days => %s),"

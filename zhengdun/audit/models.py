@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class Action(models.TextChoices):
@@ -12,12 +13,26 @@ class Action(models.TextChoices):
     LOGOUT = "logout", "退出"
     IMPORT = "import", "导入"
     EXPORT = "export", "导出"
+    # Reads of personal information in bulk: people lists, unmasked exports, documents and files downloaded.
+    READ_PERSONAL = "read_personal", "查阅个人信息"
+    DOWNLOAD = "download", "下载文件"
+    # A signed-in user answered 403, or 404 on an object; a request with a bad API token.
+    DENIED = "denied", "拒绝访问"
+    LOCKOUT = "lockout", "账号锁定"
+    UNLOCK = "unlock", "解除锁定"
+    PRUNE = "prune", "清理过期记录"
 
 
 class AuditEvent(models.Model):
-    """One append-only row per change; PostgreSQL refuses UPDATE and early DELETE."""
+    """One append-only row per change; PostgreSQL refuses UPDATE and early DELETE.
 
-    at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    Rows form one hash chain in `seq` order (zhengdun/audit/chain.py): `hash` covers the
+    row's content and `prev_hash`, the hash of the row before it.
+    """
+
+    # Set by the writer under the chain lock, so time follows `seq`; on PostgreSQL the
+    # database refuses a time far from its own clock (guard.py).
+    at = models.DateTimeField("时间", default=timezone.now, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -47,6 +62,9 @@ class AuditEvent(models.Model):
     note = models.TextField("说明", blank=True)
     request_id = models.CharField("请求编号", max_length=64, blank=True, db_index=True)
     client_ip = models.CharField("客户端地址", max_length=64, blank=True)
+    seq = models.BigIntegerField("链序号", null=True, blank=True, unique=True)
+    prev_hash = models.CharField("前一条哈希", max_length=64, blank=True, db_default="")
+    hash = models.CharField("哈希", max_length=64, blank=True, db_default="")
 
     scope_path = "organization__path"
 
@@ -64,3 +82,17 @@ class AuditEvent(models.Model):
         if self.pk is not None:
             raise RuntimeError("审计记录只能追加，不能修改")
         super().save(*args, **kwargs)
+
+
+class AuditChainHead(models.Model):
+    """The end of the chain: one row, locked by every writer so the chain stays linear."""
+
+    seq = models.BigIntegerField("最后链序号", default=0)
+    hash = models.CharField("最后哈希", max_length=64)
+
+    class Meta:
+        verbose_name = "审计链头"
+        verbose_name_plural = "审计链头"
+
+    def __str__(self) -> str:
+        return f"链头 {self.seq}"

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from zhengdun.audit.models import AuditEvent
 from zhengdun.core import masking
-from zhengdun.core.scoping import Viewer, restrict
+from zhengdun.core.scoping import STEPLEN, Viewer, restrict, scope_for
 
 EMPTY = "（空）"
 SYSTEM_NAME = "系统"
@@ -35,8 +35,8 @@ EXTRA_LABELS = {
 # Fields that name a row, in the order they are tried, when a foreign key is shown by name.
 NAME_FIELDS = ("display_name", "name", "username", "title")
 
-# Numbers inside free text (notes, object names): a mobile number, an ID number.
-PHONE_IN_TEXT = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
+# Numbers inside free text (notes, object names): a mobile or fixed-line number, an ID number.
+PHONE_IN_TEXT = re.compile(r"(?<!\d)(?:1[3-9]\d{9}|0\d{2,3}-\d{7,8})(?!\d)")
 ID_IN_TEXT = re.compile(r"(?<!\d)\d{17}[\dXx](?!\d)")
 
 
@@ -50,7 +50,7 @@ def audit_list(
     since: datetime.date | None = None,
     until: datetime.date | None = None,
 ) -> QuerySet[AuditEvent]:
-    qs = restrict(AuditEvent.objects.all(), user)
+    qs = visible_events(user)
     if action:
         qs = qs.filter(action=action)
     if object_type:
@@ -64,6 +64,22 @@ def audit_list(
     if until:
         qs = qs.filter(at__date__lte=until)
     return qs.order_by("-at", "-id")
+
+
+def oversees_installation(user: Viewer) -> bool:
+    """Whether `user`'s scope holds a root of the tree (the county, or the city above counties)."""
+    scope = scope_for(user)
+    return scope.unrestricted or any(len(root) == STEPLEN for root in scope.roots)
+
+
+def visible_events(user: Viewer) -> QuerySet[AuditEvent]:
+    """The rows `user` may read: those of its subtree through the chokepoint, and to
+    whoever oversees a root of the tree, the rows that belong to no organization
+    (failed logins for unknown account names, refused tokens, pruning)."""
+    qs = restrict(AuditEvent.objects.all(), user)
+    if oversees_installation(user):
+        qs = qs | AuditEvent.objects.filter(organization__isnull=True)
+    return qs
 
 
 def events_for_object(user: Viewer, obj: Model) -> QuerySet[AuditEvent]:

@@ -11,12 +11,15 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
+from zhengdun.audit.services import record_personal_read
 from zhengdun.core.api import WRITE_ERRORS, Page, Ref, caller
-from zhengdun.core.masking import id_number_for, phone_for
+from zhengdun.core.masking import can_see_personal_info, id_number_for, phone_for
 from zhengdun.core.scoping import get_object_or_404, restrict
 from zhengdun.organizations import selectors, services
 from zhengdun.organizations.choices import Domain, Kind, Level, PostRole
 from zhengdun.organizations.models import Organization, Person, Post
+
+PEOPLE_LIST_API = "人员列表（接口）"
 
 router = Router(tags=["组织"])
 
@@ -231,7 +234,9 @@ def _person_detail(request: HttpRequest, person_id: int) -> Person:
 @router.get("/people", tags=["人员与任职"], response=list[PersonOut], summary="人员列表")
 @paginate(Page)
 def person_list(request: HttpRequest, q: str = "") -> Any:
-    return selectors.person_list(caller(request), q=q)
+    actor = caller(request)
+    record_personal_read(actor=actor, what=PEOPLE_LIST_API, unmasked=can_see_personal_info(actor), details={"q": q})
+    return selectors.person_list(actor, q=q)
 
 
 @router.get("/people/{person_id}", tags=["人员与任职"], response=PersonDetailOut, summary="人员详情（含任职）")

@@ -8,8 +8,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from zhengdun.audit.selectors import events_for_object
+from zhengdun.audit.services import record_personal_read
 from zhengdun.core.errors import ServiceError
 from zhengdun.core.http import AuthedRequest, paginate, querystring_without_page, submit_form
+from zhengdun.core.masking import can_see_personal_info
 from zhengdun.core.scoping import get_object_or_404, restrict
 from zhengdun.core.widgets import SEARCH_LIMIT
 from zhengdun.organizations import selectors, services
@@ -26,6 +28,8 @@ from zhengdun.organizations.forms import (
     person_label,
 )
 from zhengdun.organizations.models import EconomyRecord, Organization, Person, Post
+
+PEOPLE_LIST_PAGE = "人员名单（页面）"
 
 
 @login_required
@@ -140,6 +144,12 @@ def set_economy(request: AuthedRequest, pk: int) -> HttpResponse:
 def people(request: AuthedRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
     page = paginate(request, selectors.person_list(request.user, q=q))
+    record_personal_read(
+        actor=request.user,
+        what=PEOPLE_LIST_PAGE,
+        unmasked=can_see_personal_info(request.user),
+        details={"q": q, "page": page.number},
+    )
     return render(request, "organizations/people.html", {"page": page, "q": q, "qs": querystring_without_page(request)})
 
 

@@ -14,6 +14,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from zhengdun.audit.services import record_download
 from zhengdun.campaigns.selectors import campaign_list
 from zhengdun.core.errors import ServiceError
 from zhengdun.core.http import AuthedRequest, paginate, querystring_without_page, submit_form
@@ -324,15 +325,15 @@ def four_review(request: AuthedRequest, case_id: int) -> HttpResponse:
 @permission_required("plans.view_plan", raise_exception=True)
 @require_GET
 def docx(request: AuthedRequest, plan_id: int) -> FileResponse:
-    """The plan as a Word document: the working copy, or ?version=N.
-
-    Not written to the audit trail as an export: a plan carries names and
-    duties, but no phone or identity numbers."""
+    """The plan as a Word document: the working copy, or ?version=N; the download is
+    audited (a plan names people and their duties)."""
     plan = selectors.plan_get(request.user, plan_id)
     version = None
     number = request.GET.get("version", "")
     if number.isdigit():
         version = get_object_or_404(PlanVersion.objects.filter(plan=plan), request.user, number=int(number))
     data = plan_docx(plan, version)
+    file_name = docx_filename(plan, version)
+    record_download(actor=request.user, obj=plan, file_name=file_name)
     # FileResponse writes filename*=utf-8''… (RFC 5987) for the Chinese name.
-    return FileResponse(io.BytesIO(data), as_attachment=True, filename=docx_filename(plan, version))
+    return FileResponse(io.BytesIO(data), as_attachment=True, filename=file_name)

@@ -15,6 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from zhengdun.audit.selectors import events_for_object
+from zhengdun.audit.services import record_download
 from zhengdun.core.errors import ConflictError, ServiceError
 from zhengdun.core.http import AuthedRequest, paginate
 from zhengdun.plans.models import Task, TaskStatus
@@ -137,7 +138,10 @@ def evidence_upload(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def evidence_file(request: AuthedRequest, pk: int) -> FileResponse:
-    return serve(selectors.evidence_get(request.user, pk))
+    evidence = selectors.evidence_get(request.user, pk)
+    response = serve(evidence)
+    record_download(actor=request.user, obj=evidence, file_name=evidence.original_name)
+    return response
 
 
 @login_required
