@@ -38,7 +38,7 @@ OWN_PAGES = {
     "sysadmin": {"accounts:list", "accounts:add", "accounts:edit", "accounts:unlock", "accounts:second_factor_reset"},
     "secadmin": {"accounts:security_policy"},
 }
-OWN_PAGES["auditor"] = {"audit:list"}
+OWN_PAGES["auditor"] = {"audit:list", "audit:export"}
 # Every account's own pages: its tokens, password, sessions and second factor.
 OPEN_TO_ALL = {
     "home",

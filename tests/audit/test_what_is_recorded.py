@@ -5,6 +5,7 @@ that belong to no organization (failed sign-ins for unknown account names)."""
 from django.urls import reverse
 
 from tests.api.conftest import ApiClient
+from tests.conftest import client_for
 from tests.plans.plan_support import ready_plan, screened_and_identified
 from zhengdun.accounts.models import ApiToken
 from zhengdun.audit.models import Action, AuditEvent
@@ -24,8 +25,7 @@ def test_a_failed_login_for_an_unknown_name_is_visible_to_the_audit_administrato
     assert event.organization is None and event.object_repr == "ghost_admin"
     assert event in audit_list(auditor)
     assert event not in audit_list(audit_reader(town1))  # a township's reader sees its own subtree only
-    client.force_login(auditor)
-    assert "账号 ghost_admin 登录失败" in client.get(URL, {"action": "login_failed"}).content.decode()
+    assert "账号 ghost_admin 登录失败" in client_for(auditor).get(URL, {"action": "login_failed"}).content.decode()
 
 
 def test_a_403_of_a_signed_in_user_is_recorded_once(world, as_user, branch1):
