@@ -10,7 +10,7 @@ DEMO_SEED ?= 1
 .PHONY: run setup test test-postgres lint typecheck system venv assets migrate demo static clean
 
 run: setup
-	$(VENV)/bin/waitress-serve --host=$(HOST) --port=$(PORT) --threads=8 zhengdun.wsgi:application
+	$(PY) manage.py serve --host=$(HOST) --port=$(PORT) --threads=8
 
 setup: venv assets migrate static demo
 

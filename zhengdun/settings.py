@@ -104,6 +104,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "zhengdun.core.body_limit.RequestBodyLimitMiddleware",
     "zhengdun.core.middleware.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -245,7 +246,20 @@ STATICFILES_DIRS = [(prefix, path) for prefix, path in STATICFILES_DIRS if path.
 MEDIA_ROOT = DATA_DIR / "media"
 UPLOAD_DIR = DATA_DIR / "uploads"
 MAX_UPLOAD_BYTES = int(os.environ.get("MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
-DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_BYTES
+# A whole request: an upload plus its form. waitress (manage.py serve) and
+# core.body_limit refuse anything larger before it is read.
+MAX_REQUEST_BODY_BYTES = int(os.environ.get("MAX_REQUEST_BODY_BYTES", str(MAX_UPLOAD_BYTES + 1024 * 1024)))
+# Form fields and JSON bodies other than files; files above this size wait in a temporary file, not in memory.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
+# Uploads shown as a preview and not yet confirmed, per user over every feature:
+# beyond either limit the oldest go (core/uploads.py). One upload always fits.
+UPLOAD_PREVIEWS_PER_USER = max(1, int(os.environ.get("UPLOAD_PREVIEWS_PER_USER", "5")))
+UPLOAD_PREVIEW_BYTES_PER_USER = max(
+    MAX_UPLOAD_BYTES, int(os.environ.get("UPLOAD_PREVIEW_BYTES_PER_USER", str(3 * MAX_UPLOAD_BYTES)))
+)
 # A deleted evidence file is kept (hidden, not served) this many days before
 # `manage.py purge_deleted_files` removes it.
 FILE_RETENTION_DAYS = int(os.environ.get("FILE_RETENTION_DAYS", "180"))

@@ -44,8 +44,9 @@ NO_OBJECT = {
 PUBLIC = {"public:plan", "public:qr"}
 
 
-def _names(patterns: list[Any], prefix: str = "") -> list[tuple[str, list[str]]]:
-    found: list[tuple[str, list[str]]] = []
+def _names(patterns: list[Any], prefix: str = "") -> list[tuple[str, dict[str, Any]]]:
+    """Every named page outside the API, with its path converters by argument name."""
+    found: list[tuple[str, dict[str, Any]]] = []
     for p in patterns:
         if isinstance(p, URLResolver):
             ns = f"{prefix}{p.namespace}:" if p.namespace else prefix
@@ -53,7 +54,7 @@ def _names(patterns: list[Any], prefix: str = "") -> list[tuple[str, list[str]]]
                 continue
             found.extend(_names(p.url_patterns, ns))
         elif isinstance(p, URLPattern) and p.name:
-            found.append((f"{prefix}{p.name}", list(p.pattern.converters)))
+            found.append((f"{prefix}{p.name}", dict(p.pattern.converters)))
     return found
 
 
@@ -82,7 +83,7 @@ def town1_objects(world: Any, campaign: Any, town1: Any, county: Any) -> dict[st
     }
 
 
-def _kwargs_for(name: str, converters: list[str], objects: dict[str, Any], campaign: Any) -> dict[str, Any]:
+def _kwargs_for(name: str, converters: dict[str, Any], objects: dict[str, Any], campaign: Any) -> dict[str, Any]:
     kwargs: dict[str, Any] = {}
     for key in converters:
         if key == "campaign_pk":

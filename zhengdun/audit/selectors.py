@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.apps import apps
+from django.core.exceptions import ValidationError
 from django.db.models import Field, Model, Q, QuerySet
 from django.utils import timezone
 
@@ -132,6 +133,15 @@ class EventRow:
     changes: list[Change] = field(default_factory=list)
 
 
+def _is_key(model: type[Model], value: Any) -> bool:
+    """Whether a snapshot's value can be the model's key: some snapshots name a row (a user by username)."""
+    try:
+        model._meta.pk.get_prep_value(model._meta.pk.to_python(value))
+    except (ValueError, TypeError, ValidationError):
+        return False
+    return True
+
+
 class _Reader:
     """Turns events into rows for `viewer`, naming every referenced row with
     one query per referenced model, whatever the number of events."""
@@ -151,7 +161,7 @@ class _Reader:
         for model, ids in refs.items():
             names = [f.name for f in model._meta.concrete_fields if f.name in NAME_FIELDS]
             names.sort(key=NAME_FIELDS.index)
-            qs = model._default_manager.filter(pk__in=ids)
+            qs = model._default_manager.filter(pk__in=[pk for pk in ids if _is_key(model, pk)])
             if getattr(model, "scope_path", None):
                 qs = restrict(qs, self.viewer)
             self.names[model] = {str(pk): next((str(v) for v in values if v), "") for pk, *values in qs.values_list("pk", *names)}

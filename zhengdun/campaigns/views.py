@@ -28,6 +28,7 @@ from zhengdun.campaigns.services import CRITERION_FIELDS, CriterionSpec, StageDa
 from zhengdun.campaigns.transitions import CAMPAIGN_WORKFLOW
 from zhengdun.core.errors import ConflictError, NeedsConfirmation, ServiceError
 from zhengdun.core.http import AuthedRequest, refuse, submit_form
+from zhengdun.core.params import parse_int
 from zhengdun.core.scoping import restrict, scope_for
 from zhengdun.core.workflow import ERR_NO_PERMISSION
 from zhengdun.organizations.models import Organization
@@ -162,8 +163,7 @@ def thresholds(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 def _version(request: HttpRequest) -> int | None:
-    value = request.POST.get("version", "")
-    return int(value) if value.isdigit() else None
+    return parse_int(request.POST.get("version"))
 
 
 def _catalog_page(

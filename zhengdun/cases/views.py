@@ -18,16 +18,13 @@ from zhengdun.cases.states import CaseState
 from zhengdun.cases.transitions import BY_ACTION, CASE_WORKFLOW
 from zhengdun.core.errors import ConflictError, ServiceError
 from zhengdun.core.http import AuthedRequest, paginate, querystring_without_page, refuse, submit_form
+from zhengdun.core.params import parse_id
 from zhengdun.core.scoping import get_object_or_404
-
-
-def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
 
 
 @login_required
 def index(request: AuthedRequest) -> HttpResponse:
-    campaign_id = _int(request.GET.get("campaign"))
+    campaign_id = parse_id(request.GET.get("campaign"))
     qs = case_list(request.user, campaign_id=campaign_id, state=request.GET.get("state", ""), q=request.GET.get("q", "").strip())
     context = {
         "page": paginate(request, qs),

@@ -9,6 +9,7 @@ from ninja import Field, Schema
 from ninja.pagination import LimitOffsetPagination
 
 from zhengdun.core.actors import Actor
+from zhengdun.core.params import MAX_INT
 from zhengdun.core.workflow import Offer
 
 # A page of a list never holds more than this many rows, whatever is asked.
@@ -16,7 +17,15 @@ MAX_PAGE_SIZE = 200
 
 
 class Page(LimitOffsetPagination):
-    """limit/offset paging; a larger limit is cut down to MAX_PAGE_SIZE."""
+    """limit/offset paging; a larger limit is cut down to MAX_PAGE_SIZE.
+
+    An offset beyond what a database can take answers 422 rather than
+    overflowing inside the query.
+    """
+
+    class Input(Schema):
+        limit: int = Field(100, ge=1, le=MAX_INT)
+        offset: int = Field(0, ge=0, le=MAX_INT)
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(max_limit=MAX_PAGE_SIZE, **kwargs)

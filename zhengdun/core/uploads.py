@@ -5,6 +5,11 @@ with a small JSON of what the preview showed beside it. Only that user can
 confirm it, and the confirm step reads the file again rather than trusting
 anything sent back by the browser. Each feature has its own folder and says
 what goes into the JSON (roster/store.py, ledger/store.py).
+
+Nobody has to confirm a preview, so a user could otherwise fill the disk by
+uploading again and again: each user keeps at most UPLOAD_PREVIEWS_PER_USER
+previews and UPLOAD_PREVIEW_BYTES_PER_USER bytes over every feature, and a
+new preview pushes the oldest out.
 """
 
 from __future__ import annotations
@@ -46,6 +51,7 @@ class UploadStore:
         folder = self._folder(user)
         folder.mkdir(parents=True, exist_ok=True)
         _sweep(folder)
+        _make_room(user, len(data))
         token = secrets.token_urlsafe(24)
         (folder / f"{token}.xlsx").write_bytes(data)
         (folder / f"{token}.json").write_text(json.dumps(meta, ensure_ascii=False))
@@ -67,6 +73,28 @@ class UploadStore:
             return
         for suffix in (".xlsx", ".json"):
             (self._folder(user) / f"{token}{suffix}").unlink(missing_ok=True)
+
+
+def _make_room(user: Actor, size: int) -> None:
+    """Drop the user's oldest previews, in any feature, until one more of `size` bytes keeps within the limits."""
+    previews = sorted(found for path in Path(settings.UPLOAD_DIR).glob(f"*/{user.pk}/*.xlsx") if (found := _stat(path)))
+    total = sum(length for _, _, length, _ in previews)
+    while previews and (
+        len(previews) >= settings.UPLOAD_PREVIEWS_PER_USER or total + size > settings.UPLOAD_PREVIEW_BYTES_PER_USER
+    ):
+        _, _, length, oldest = previews.pop(0)
+        total -= length
+        oldest.unlink(missing_ok=True)
+        oldest.with_suffix(".json").unlink(missing_ok=True)
+
+
+def _stat(path: Path) -> tuple[int, str, int, Path] | None:
+    """(modified, name, size, path), or None when another request removed it meanwhile."""
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        return None
+    return info.st_mtime_ns, path.name, info.st_size, path
 
 
 def _sweep(folder: Path) -> None:

@@ -1,6 +1,6 @@
 """What every uploaded workbook goes through before its rows mean anything.
 
-The size check, opening the file with the errors openpyxl raises on anything
+The size check, the limits of xlsx_guard.py, opening the file with the errors openpyxl raises on anything
 that is not an .xlsx, finding the header line by its names, and a cell as
 the text a person typed. What the rows mean stays with each feature
 (roster/reader.py, ledger/upload.py). Nothing here touches the
@@ -24,6 +24,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.workbook.workbook import Workbook
 
 from zhengdun.core.errors import ServiceError
+from zhengdun.core.xlsx_guard import WorkbookRefused, check_workbook
 
 # The same words for every upload, so they live here rather than in each feature's messages.
 ERR_TOO_LARGE = "文件过大：导入文件不能超过 {limit}"
@@ -65,10 +66,15 @@ def check_size(size: int) -> None:
 def open_workbook(data: bytes, *, not_xlsx: str, data_only: bool) -> Iterator[Workbook]:
     """The workbook (read-only, closed afterwards), with at least one worksheet.
 
-    Raises FileRejected: too large, or `not_xlsx` when openpyxl cannot read it.
+    Raises FileRejected: too large, beyond the limits of xlsx_guard (checked
+    before openpyxl sees the file), or `not_xlsx` when openpyxl cannot read it.
     `data_only` reads formulas' cached results instead of the formulas.
     """
     check_size(len(data))
+    try:
+        check_workbook(data, not_xlsx=not_xlsx)
+    except WorkbookRefused as exc:
+        raise FileRejected(exc.message) from None
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=data_only)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError):

@@ -16,6 +16,7 @@ from zhengdun.campaigns.models import Campaign
 from zhengdun.campaigns.selectors import campaign_list
 from zhengdun.cases.selectors import default_campaign
 from zhengdun.core.http import AuthedRequest, submit_form
+from zhengdun.core.params import parse_id
 from zhengdun.core.scoping import get_object_or_404
 from zhengdun.identification import selectors, services
 from zhengdun.identification.forms import DynamicAddForm
@@ -24,10 +25,10 @@ from zhengdun.organizations.models import Organization
 
 
 def _campaign(request: AuthedRequest) -> Campaign | None:
-    value = request.GET.get("campaign") or request.POST.get("campaign") or ""
+    value = parse_id(request.GET.get("campaign") or request.POST.get("campaign"))
     campaigns = campaign_list(request.user)
-    if value.isdigit():
-        return get_object_or_404(campaigns, request.user, pk=int(value))
+    if value is not None:
+        return get_object_or_404(campaigns, request.user, pk=value)
     return default_campaign(request.user)
 
 
@@ -85,10 +86,10 @@ def dynamic_add(request: AuthedRequest, campaign_pk: int) -> HttpResponse:
 @permission_required("cases.view_case", raise_exception=True)
 def honesty(request: AuthedRequest) -> HttpResponse:
     campaign = _campaign(request)
-    under_id = request.GET.get("org", "")
+    under_id = parse_id(request.GET.get("org"))
     under = (
-        get_object_or_404(Organization.objects.all(), request.user, pk=int(under_id))
-        if under_id.isdigit()
+        get_object_or_404(Organization.objects.all(), request.user, pk=under_id)
+        if under_id is not None
         else cast(User, request.user).organization  # login_required: a signed-in account
     )
     report = None

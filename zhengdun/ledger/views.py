@@ -18,6 +18,7 @@ from zhengdun.campaigns.selectors import campaign_list
 from zhengdun.cases.selectors import default_campaign
 from zhengdun.core.errors import ServiceError
 from zhengdun.core.http import AuthedRequest
+from zhengdun.core.params import parse_id
 from zhengdun.core.scoping import get_object_or_404
 from zhengdun.core.xlsx_reading import check_size
 from zhengdun.ledger import messages as msg
@@ -37,22 +38,18 @@ class Selection:
     listing: str
 
 
-def _id(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
-
-
 def _selection(request: AuthedRequest) -> Selection:
     """Campaign, subtree and listing from the query string; out of scope is 404."""
     user = request.user
     campaigns = list(campaign_list(user))
-    campaign_id = _id(request.GET.get("campaign"))
+    campaign_id = parse_id(request.GET.get("campaign"))
     campaign = None
     if campaign_id is not None:
         campaign = get_object_or_404(Campaign.objects.select_related("scope"), user, pk=campaign_id)
     elif campaigns:
         campaign = default_campaign(user)
     units = unit_choices(user, campaign) if campaign else []
-    org_id = _id(request.GET.get("org"))
+    org_id = parse_id(request.GET.get("org"))
     unit = get_object_or_404(Organization.objects.all(), user, pk=org_id) if org_id is not None else None
     if unit is None and campaign is not None:
         unit = default_unit(user, campaign, units)
@@ -108,7 +105,7 @@ def _preview(request: HttpRequest, plan: UploadPlan, *, file_name: str, token: s
 @permission_required(services.UPLOAD_PERM, raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def upload(request: AuthedRequest) -> HttpResponse:
-    campaign = get_object_or_404(Campaign.objects.select_related("scope"), request.user, pk=_id(request.GET.get("campaign")))
+    campaign = get_object_or_404(Campaign.objects.select_related("scope"), request.user, pk=parse_id(request.GET.get("campaign")))
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         uploaded = form.cleaned_data["file"]

@@ -12,6 +12,7 @@ from zhengdun.audit.services import record_personal_read
 from zhengdun.core.errors import ServiceError
 from zhengdun.core.http import AuthedRequest, paginate, querystring_without_page, submit_form
 from zhengdun.core.masking import can_see_personal_info
+from zhengdun.core.params import parse_id
 from zhengdun.core.scoping import get_object_or_404, restrict
 from zhengdun.core.widgets import SEARCH_LIMIT
 from zhengdun.organizations import selectors, services
@@ -239,12 +240,11 @@ def post_end(request: AuthedRequest, pk: int) -> HttpResponse:
 def search(request: AuthedRequest) -> HttpResponse:
     """htmx, for SearchSelect: <option>s of the organizations in scope matching q (at most SEARCH_LIMIT)."""
     levels = [v for v in request.GET.getlist("level") if v in Level.values]
-    under = request.GET.get("under", "")
     found = selectors.org_search(
         request.user,
         q=request.GET.get("q", "").strip(),
         levels=levels,
-        under_id=int(under) if under.isdigit() else None,
+        under_id=parse_id(request.GET.get("under")),
         limit=SEARCH_LIMIT,
     )
     return render(request, "core/widgets/_options.html", {"options": [(o.pk, organization_label(o)) for o in found]})

@@ -18,6 +18,7 @@ from zhengdun.audit.services import record_download
 from zhengdun.campaigns.selectors import campaign_list
 from zhengdun.core.errors import ServiceError
 from zhengdun.core.http import AuthedRequest, paginate, querystring_without_page, submit_form
+from zhengdun.core.params import parse_id, parse_int
 from zhengdun.core.scoping import get_object_or_404
 from zhengdun.plans import drafting, four_reviews, measures, selectors, services
 from zhengdun.plans.diff import as_sections, diff_contents
@@ -46,10 +47,6 @@ def _other_pages(plan: Plan) -> list[dict[str, str]]:
     return links
 
 
-def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
-
-
 def _need(request: HttpRequest, permission: str, message: str) -> None:
     if not request.user.has_perm(permission):
         raise PermissionDenied(message)
@@ -58,7 +55,7 @@ def _need(request: HttpRequest, permission: str, message: str) -> None:
 @login_required
 def index(request: AuthedRequest) -> HttpResponse:
     status = request.GET.get("status", "")
-    campaign_id = _int(request.GET.get("campaign"))
+    campaign_id = parse_id(request.GET.get("campaign"))
     qs = selectors.plan_list(
         request.user,
         status=status if status in PlanStatus.values else "",
@@ -108,7 +105,7 @@ def create(request: AuthedRequest, case_id: int) -> HttpResponse:
 
 def _diff_context(request: AuthedRequest, plan: Plan, tasks: list[Task], versions: list[Any]) -> dict[str, Any]:
     """What changed since the version this user last saw (or ?since=N)."""
-    since = _int(request.GET.get("since"))
+    since = parse_int(request.GET.get("since"))
     seen = selectors.seen_version_number(plan, request.user)
     base_number = since or seen
     base = next((v for v in versions if v.number == base_number), None)
@@ -240,7 +237,7 @@ def submit(request: AuthedRequest, pk: int) -> HttpResponse:
     plan = selectors.plan_get(request.user, pk)
     _need(request, "plans.change_plan", services.ERR_NO_CHANGE)
     try:
-        services.plan_submit(plan=plan, actor=request.user, expected_version=_int(request.POST.get("version")) or 0)
+        services.plan_submit(plan=plan, actor=request.user, expected_version=parse_int(request.POST.get("version")) or 0)
     except ServiceError as exc:
         messages.error(request, exc.message)
     else:
@@ -295,7 +292,8 @@ def version_detail(request: AuthedRequest, pk: int, number: int) -> HttpResponse
 @require_http_methods(["GET", "POST"])
 def four_review(request: AuthedRequest, case_id: int) -> HttpResponse:
     case = selectors.case_get(request.user, case_id)
-    year = _int(request.GET.get("year")) or timezone.localdate().year
+    # A year a date can hold; anything else shows this year.
+    year = parse_int(request.GET.get("year"), low=1, high=9999) or timezone.localdate().year
     plan_id = Plan.objects.filter(case=case).values_list("pk", flat=True).first()
     form = FourReviewForm(request.POST or None)
     if request.method == "POST":
@@ -329,9 +327,9 @@ def docx(request: AuthedRequest, plan_id: int) -> FileResponse:
     audited (a plan names people and their duties)."""
     plan = selectors.plan_get(request.user, plan_id)
     version = None
-    number = request.GET.get("version", "")
-    if number.isdigit():
-        version = get_object_or_404(PlanVersion.objects.filter(plan=plan), request.user, number=int(number))
+    number = parse_int(request.GET.get("version"), low=1)
+    if number is not None:
+        version = get_object_or_404(PlanVersion.objects.filter(plan=plan), request.user, number=number)
     data = plan_docx(plan, version)
     file_name = docx_filename(plan, version)
     record_download(actor=request.user, obj=plan, file_name=file_name)

@@ -2,8 +2,10 @@
 
 The browser's name and content type are only claims: the type comes from
 the magic bytes (filetype), and for Word/Excel from the parts inside the zip,
-so a renamed web page or a zip dressed up as .docx is refused. Files are
-served back with the type we detected, never a guessed one.
+so a renamed web page or a zip dressed up as .docx is refused. Office files
+with macros or remote templates and PDFs with scripts or embedded files are
+refused by what they contain (core/active_content.py). Files are served back
+with the type we detected, never a guessed one.
 """
 
 from __future__ import annotations
@@ -18,12 +20,16 @@ from typing import IO, Any
 import filetype
 from django.http import FileResponse, Http404
 
+from zhengdun.core.active_content import office_refusal, pdf_refusal
+
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 # The main part's content type in [Content_Types].xml; macro-enabled files (.docm, .xlsm) declare another one.
 OOXML_MAIN = {
     DOCX: ("word/document.xml", b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"),
     XLSX: ("xl/workbook.xml", b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"),
+    PPTX: ("ppt/presentation.xml", b"application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml"),
 }
 # [Content_Types].xml is a few KB; anything far larger is not an Office file we want to unpack.
 MAX_CONTENT_TYPES_BYTES = 1024 * 1024
@@ -46,12 +52,13 @@ KINDS: tuple[Kind, ...] = (
     Kind("pdf", "PDF 文件", "application/pdf", ("pdf",), True),
     Kind("docx", "Word 文档", DOCX, ("docx",), False),
     Kind("xlsx", "Excel 表格", XLSX, ("xlsx",), False),
+    Kind("pptx", "PowerPoint 演示文稿", PPTX, ("pptx",), False),
 )
 BY_TYPE = {k.content_type: k for k in KINDS}
 # Photos are often saved as .jpg whatever they are: any image name fits any image content.
 FAMILY_OF_EXTENSION = {ext: k.family for k in KINDS for ext in k.extensions}
 FAMILY_LABEL = {k.family: k.label for k in KINDS}
-ALLOWED_TEXT = "图片（JPG、PNG、GIF、WEBP）、PDF、Word（.docx）、Excel（.xlsx）"
+ALLOWED_TEXT = "图片（JPG、PNG、GIF、WEBP）、PDF、Word（.docx）、Excel（.xlsx）、PowerPoint（.pptx）"
 # The file input's `accept`: "image/*" lets a phone offer its camera, the extensions the other kinds.
 ACCEPT = "image/*," + ",".join(f".{ext}" for k in KINDS for ext in k.extensions)
 
@@ -59,7 +66,7 @@ ERR_EMPTY = "文件为空，请重新选择"
 ERR_TOO_LARGE = "文件过大（{size} MB），单个文件不能超过 {limit} MB"
 ERR_MISMATCH = "文件内容与扩展名不符：文件名是 .{ext}，但内容不是{label}。请上传原始文件，不要修改扩展名"
 ERR_UNSUPPORTED = "不支持的文件类型（{what}）。只能上传" + ALLOWED_TEXT
-ERR_OLD_OFFICE = "不支持旧版 Word/Excel 格式（.doc、.xls），请另存为 .docx 或 .xlsx 后上传"
+ERR_OLD_OFFICE = "不支持旧版 Office 格式（.doc、.xls、.ppt），请另存为 .docx 或 .xlsx（演示文稿另存为 .pptx）后上传"
 
 
 class RefusedFile(ValueError):
@@ -106,7 +113,7 @@ def detect(stream: IO[bytes]) -> tuple[Kind | None, str]:
     guess = filetype.guess(head)
     found = guess.mime if guess else ""
     kind = BY_TYPE.get(found)
-    if found in ("application/zip", DOCX, XLSX):
+    if found in ("application/zip", DOCX, XLSX, PPTX):
         stream.seek(0)
         kind = _ooxml_kind(stream)
     stream.seek(0)
@@ -120,12 +127,18 @@ def check(stream: IO[bytes], *, name: str, size: int, limit: int) -> Kind:
     if size > limit:
         raise RefusedFile(ERR_TOO_LARGE.format(size=megabytes(size), limit=megabytes(limit)))
     ext = _extension(name)
-    if ext in ("doc", "xls"):
+    if ext in ("doc", "xls", "ppt"):
         raise RefusedFile(ERR_OLD_OFFICE)
     kind, found = detect(stream)
     claimed = FAMILY_OF_EXTENSION.get(ext)
     if claimed is None:
         raise RefusedFile(ERR_UNSUPPORTED.format(what=f".{ext}" if ext else "无扩展名"))
+    # Before the kind: a .docm renamed .docx is told it has macros, not that it is no Word file.
+    refusal = office_refusal(stream) if found in ("application/zip", DOCX, XLSX, PPTX) else None
+    if kind is not None and kind.family == "pdf":
+        refusal = pdf_refusal(stream)
+    if refusal:
+        raise RefusedFile(refusal)
     if kind is None or kind.family != claimed:
         raise RefusedFile(ERR_MISMATCH.format(ext=ext, label=FAMILY_LABEL[claimed]))
     return kind
