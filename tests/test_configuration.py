@@ -39,3 +39,24 @@ def test_the_https_settings_are_explicit():
 def test_no_unused_package_is_pinned():
     for name in ("requirements.txt", "constraints.txt"):
         assert "django-ratelimit" not in (ROOT / name).read_text()
+
+
+def test_the_security_checklist_names_only_tests_and_files_that_exist():
+    checklist = (ROOT / "docs" / "security.md").read_text()
+    named = set(re.findall(r"`((?:tests|zhengdun|bench)/[^`]+?\.(?:py|md))`", checklist))
+    assert len(named) > 30
+    assert sorted(p for p in named if not (ROOT / p).exists()) == []
+    for item in (
+        "8.1.4.1",
+        "8.1.4.2",
+        "8.1.4.3",
+        "8.1.4.4",
+        "8.1.4.5",
+        "8.1.4.6",
+        "8.1.4.7",
+        "8.1.4.8",
+        "8.1.4.9",
+        "8.1.4.10",
+        "8.1.4.11",
+    ):
+        assert f"## {item} " in checklist
