@@ -48,7 +48,7 @@ def test_password_spraying_from_one_address_locks_that_address_for_every_account
     assert response.status_code == 429 and "请 15 分钟后再试" in response.content.decode()
     assert locked_usernames(["town1", "county", "auditor"]) == set()  # no account is locked
     assert _sign_in(_from(OFFICE), "auditor", RIGHT) == 302
-    event = AuditEvent.objects.get(action="login_failed", note__startswith="登录锁定：地址")
+    event = AuditEvent.objects.get(action="lockout", note__startswith="登录锁定：地址")
     assert GUESSER in event.note and "6 次" in event.note
 
 
@@ -56,7 +56,7 @@ def test_a_lock_is_audited_once(limits, town1):
     guesser = _from(GUESSER)
     for _ in range(5):
         _sign_in(guesser, "town1", WRONG)
-    locks = AuditEvent.objects.filter(action="login_failed", note__startswith="登录锁定：账号 town1")
+    locks = AuditEvent.objects.filter(action="lockout", note__startswith="登录锁定：账号 town1")
     assert locks.count() == 1
     lock = locks.get()
     assert lock.object_id == str(town1.pk) and lock.organization == town1.organization and GUESSER in lock.note
@@ -94,4 +94,4 @@ def test_an_administrator_unlocks_an_account_locked_at_any_address(limits, sysad
     user_unlock(actor=sysadmin, user=town1)
     assert locked_usernames(["town1"]) == set()
     assert _sign_in(guesser, "town1", RIGHT) == 302
-    assert AuditEvent.objects.filter(object_id=str(town1.pk), note="解除登录锁定", actor=sysadmin).exists()
+    assert AuditEvent.objects.filter(object_id=str(town1.pk), action="unlock", note="解除登录锁定", actor=sysadmin).exists()

@@ -55,7 +55,7 @@ def test_an_administrator_lifts_a_lock(client, sysadmin, town1):
     user_unlock(actor=sysadmin, user=town1)
     assert locked_usernames(["town1"]) == set()
     assert client.post(reverse("login"), {"username": "town1", "password": RIGHT}).status_code == 302
-    event = AuditEvent.objects.filter(object_type="accounts.user", object_id=str(town1.pk), action="update").get()
+    event = AuditEvent.objects.filter(object_type="accounts.user", object_id=str(town1.pk), action="unlock").get()
     assert event.actor == sysadmin and event.note == "解除登录锁定" and event.organization == town1.organization
 
 

@@ -153,7 +153,7 @@ def user_unlock(*, actor: Actor, user: User) -> User:
     if user.username not in locked_usernames([user.username]):
         raise ServiceError(ERR_NOT_LOCKED.format(username=user.username))
     axes_reset(username=user.username)
-    record(Action.UPDATE, user, actor=actor, note="解除登录锁定")
+    record(Action.UNLOCK, user, actor=actor, note="解除登录锁定")
     return user
 
 

@@ -66,7 +66,7 @@ def _locked_out(sender: Any, request: HttpRequest, username: str | None, ip_addr
     if AuditEvent.objects.filter(note=note, at__gte=timezone.now() - rules.lockout).exists():
         return
     record(
-        Action.LOGIN_FAILED,
+        Action.LOCKOUT,
         user,
         object_repr=note.split("：", 1)[1][:300],
         note=note,
