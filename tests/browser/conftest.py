@@ -52,6 +52,13 @@ def page(browser: Any, live_server: Any, request: pytest.FixtureRequest) -> Iter
     if report is not None and report.failed:
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+    # Let the last requests finish before the database is flushed: a request still being
+    # served (an htmx swap, a session save) would write rows the flush has just removed.
+    for open_page in context.pages:
+        try:
+            open_page.wait_for_load_state("networkidle", timeout=5_000)
+        except Exception:  # noqa: BLE001 - a page that never settles is closed all the same
+            pass
     context.close()
 
 
