@@ -166,3 +166,18 @@ def test_a_source_shows_at_most_the_limit_newest_first_and_counts_the_rest(
     assert (len(group.items), group.total, group.rest) == (LIMIT, 7, 7 - LIMIT)
     assert group.items[0].url == reverse("cases:detail", args=[newest.pk])
     assert group.more_url == reverse("identification:queue")
+
+
+def test_a_plan_drafted_and_submitted_by_town1_waits_on_the_other_township_operator(
+    world: Any, campaign: Any, town1: Any, county: Any
+) -> None:
+    from zhengdun.plans import services as plan_services
+
+    clerk1 = world.users["clerk1"]
+    case = plan_support.screened_and_identified(campaign, world.village_e, town1, county)
+    plan = plan_support.ready_plan(case, town1)
+    plan_services.plan_submit(plan=plan, actor=town1, expected_version=plan.version)
+    # Separation of duties: town1 may not pass its own plan, so it is not town1's to do.
+    assert "township_reviews" not in waiting(town1)
+    [review] = by_kind(clerk1)["township_reviews"].items
+    assert review.url == reverse("plans:review", args=[plan.pk, "township"])

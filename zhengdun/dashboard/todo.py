@@ -33,7 +33,7 @@ from zhengdun.core.scoping import STEPLEN, restrict, scope_for
 from zhengdun.notices.models import CommentStatus
 from zhengdun.notices.selectors import comment_list
 from zhengdun.plans.models import Plan, PlanReview, PlanStatus, ReviewDecision, Task, TaskStatus
-from zhengdun.plans.selectors import plan_list
+from zhengdun.plans.selectors import not_passable_by_own_hand, plan_list
 from zhengdun.rectification.selectors import extensions_to_decide, mark_overdue
 from zhengdun.screening.models import Conclusion
 
@@ -146,7 +146,9 @@ def proposals_to_decide(user: Actor, limit: int) -> TodoGroup | None:
 
 
 def _plans_waiting(user: Actor, status: str) -> QuerySet[Plan]:
-    return plan_list(user, status=status).annotate(todo_total=TOTAL).order_by("-updated_at", "-id")
+    """Plans waiting in `status` for a decision `user` may take: not the plans of its own hand."""
+    qs = not_passable_by_own_hand(plan_list(user, status=status), user)
+    return qs.annotate(todo_total=TOTAL).order_by("-updated_at", "-id")
 
 
 def township_reviews(user: Actor, limit: int) -> TodoGroup | None:
