@@ -1,6 +1,7 @@
 """Denied requests in the audit trail: a signed-in user answered 403, or 404 on a page
-or API route that exists (an object out of scope, or none), and any request whose API
-token was refused. One row per request; anonymous 404s (scanners, typos) are not kept."""
+or API route that exists (an object out of scope, or none). One row per request;
+anonymous 404s (scanners, typos) are not kept. A refused API token is recorded where it
+is refused, once (accounts/security/token_guard.py: the row its throttle counts)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 
 from zhengdun.audit.services import record_denied
 
-REASONS = {401: "访问令牌无效或已过期", 403: "无权操作", 404: "对象不存在或不在管辖范围内"}
+REASONS = {403: "无权操作", 404: "对象不存在或不在管辖范围内"}
 
 
 class DeniedRequestMiddleware:
@@ -25,11 +26,10 @@ class DeniedRequestMiddleware:
         # The API puts the token's account on request.user while answering.
         user = getattr(request, "user", None)
         signed_in = user is not None and user.is_authenticated
-        bad_token = status == 401 and request.headers.get("Authorization", "").lower().startswith("bearer ")
         denied = signed_in and (status == 403 or (status == 404 and request.resolver_match is not None))
-        if bad_token or denied:
+        if denied:
             record_denied(
-                actor=user if signed_in else None,
+                actor=user,
                 method=request.method or "",
                 path=request.path,
                 status=status,
