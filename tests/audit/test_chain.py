@@ -125,7 +125,9 @@ def test_verify_reports_a_row_appended_with_a_valid_hash_behind_the_applications
 
 
 def _yesterday(hours: int = 0) -> datetime.datetime:
-    return timezone.now() - datetime.timedelta(days=1, hours=hours)
+    """`hours` before noon yesterday, local time: on yesterday's date whatever the hour the test runs."""
+    noon = datetime.datetime.combine(timezone.localdate() - datetime.timedelta(days=1), datetime.time(12))
+    return timezone.make_aware(noon) - datetime.timedelta(hours=hours)
 
 
 def _rewrite_whole_chain() -> None:
