@@ -82,7 +82,7 @@ def register(request: AuthedRequest) -> HttpResponse:
         # Made just now with the passkey in hand: the session has passed with it.
         passed(request, passkey)
     if codes:
-        return codes_page(request, codes, enrolled=True, by_passkey=True)
+        return codes_page(request, codes, enrolled=first, by_passkey=True)
     messages.success(request, f"已添加通行密钥“{passkey.name}”")
     return redirect(next_url(request) if first else reverse("second_factor:overview"))
 

@@ -53,6 +53,10 @@ ERR_NOT_YOURS = "该通行密钥不是本账号的，请使用本账号添加的
 ERR_ASSERTION_FAILED = "通行密钥验证未通过，请重试，或改用身份验证器的验证码、恢复码"
 ERR_NO_PASSKEY = "没有这个通行密钥"
 
+# The refusals of an answer checked against a passkey, which count toward the throttle;
+# a stale challenge or a garbled answer is audited only.
+_COUNTED = frozenset({ERR_ASSERTION_FAILED, ERR_NOT_YOURS})
+
 DEFAULT_NAME = "通行密钥"
 NAME_MAX_LENGTH = 64
 # How long the browser has to answer a challenge: the options' timeout, and the session's.
@@ -234,7 +238,8 @@ def _assert(
 
 def passkey_verify(*, user: User, credential: str, challenge: bytes | None, rp: RelyingParty) -> Passkey:
     """The passkey of `user` that signed `challenge`. Every refusal is audited; a wrong
-    assertion makes the account wait before its next try, as a wrong code does."""
+    assertion, or one by another account's passkey, makes the account wait before its
+    next try, as a wrong code does."""
     with transaction.atomic():
         devices = _account_devices(user)
         refusal = next((r for r in map(services.throttled, devices) if r is not None), None)
@@ -243,8 +248,9 @@ def passkey_verify(*, user: User, credential: str, challenge: bytes | None, rp: 
             if passkey is not None:
                 return passkey
             assert refusal is not None
-            for device in devices:
-                device.throttle_increment()
+            if refusal.message in _COUNTED:
+                for device in devices:
+                    device.throttle_increment()
         # Committed with the block, before the refusal is raised.
         services.audit_failure(user, f"双因素认证失败：{refusal.message}")
     raise refusal
