@@ -333,3 +333,19 @@ def test_removing_the_authenticator_keeps_the_passkeys_and_recovery_codes(county
     assert not TOTPDevice.objects.filter(user=county).exists()
     assert sorted(services.recovery_codes_of(county)) == sorted(codes)
     assert policy.is_enrolled(county)
+
+
+def test_a_removed_passkey_ends_the_sessions_that_passed_with_it_within_a_minute(county, monkeypatch):
+    from zhengdun.accounts.second_factor import middleware
+
+    passkey, authenticator = _passkey_only(county)
+    elsewhere = _unverified(county)
+    _sign_in(elsewhere, authenticator)
+    assert elsewhere.get("/").status_code == 200
+    here = _unverified(county)
+    _sign_in(here, authenticator)
+    here.post(reverse("second_factor:passkey_remove", args=[passkey.pk]))
+    now = middleware.time.time()
+    monkeypatch.setattr(middleware.time, "time", lambda: now + middleware.RECHECK_SECONDS + 1)
+    response = elsewhere.get("/")
+    assert response.status_code == 302 and response["Location"].startswith(ENROL)

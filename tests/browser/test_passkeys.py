@@ -73,3 +73,21 @@ def test_the_passkey_buttons_are_hidden_without_webauthn(page, world, county):
     page.wait_for_url("**/accounts/second-factor/verify/**")
     assert not page.get_by_test_id("passkey-login-form").is_visible()
     assert page.locator("#id_code").is_visible()
+
+
+def test_an_administrator_enrols_with_a_passkey_on_first_sign_in(page, world, county):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    TOTPDevice.objects.filter(user=county).delete()
+    _virtual_authenticator(page)
+    login(page, "county")
+    assert "/accounts/second-factor/enrol/" in page.url
+    enrol = page.get_by_test_id("passkey-enrol")
+    assert enrol.is_visible()
+    enrol.locator("button[type=submit]").click()
+    page.wait_for_selector("[data-testid=recovery-codes]")
+    assert page.locator("[data-testid=recovery-codes] li").count() == 10
+    page.get_by_test_id("codes-done").click()
+    page.wait_for_url(lambda url: "/accounts/second-factor/" not in url)
+    assert "county" in page.get_by_test_id("whoami").inner_text()
+    assert Passkey.objects.get(user=county).name == "通行密钥"
