@@ -64,6 +64,7 @@ CHALLENGE_SECONDS = 300
 REGISTER = "register"
 LOGIN = "login"
 _SESSION_KEY = "zd_passkey_challenge"
+_TRANSPORTS = frozenset(t.value for t in AuthenticatorTransport)
 
 
 @dataclass(frozen=True)
@@ -115,7 +116,7 @@ def passkeys_of(user: User) -> list[Passkey]:
 def _descriptors(user: User) -> list[PublicKeyCredentialDescriptor]:
     descriptors = []
     for passkey in passkeys_of(user):
-        transports = [AuthenticatorTransport(t) for t in passkey.transports if t in AuthenticatorTransport._value2member_map_]
+        transports = [AuthenticatorTransport(t) for t in passkey.transports if t in _TRANSPORTS]
         descriptors.append(PublicKeyCredentialDescriptor(id=bytes(passkey.credential_id), transports=transports or None))
     return descriptors
 
