@@ -26,8 +26,10 @@ from django.contrib.auth.models import Group
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from tests.passkeys import SoftwareAuthenticator
 from zhengdun.accounts.models import User
 from zhengdun.accounts.roles import ADMIN_ROLES, Role
+from zhengdun.accounts.second_factor.models import Passkey
 from zhengdun.campaigns.models import Campaign
 from zhengdun.organizations.choices import Domain, Kind, Level, PostRole
 from zhengdun.organizations.models import EconomyRecord, Organization, Person, Post
@@ -81,6 +83,22 @@ def totp_code(device: TOTPDevice) -> str:
     so a test may sign the same persona in twice within one 30-second step."""
     TOTPDevice.objects.filter(pk=device.pk).update(last_t=-1)
     return f"{TOTP(device.bin_key, device.step, device.t0, device.digits).token():0{device.digits}d}"
+
+
+def passkey_device(user: User, authenticator: SoftwareAuthenticator | None = None) -> tuple[Passkey, SoftwareAuthenticator]:
+    """A passkey of the persona, as if added on its security page, and the software
+    authenticator that holds its private key (tests/passkeys.py)."""
+    authenticator = authenticator or SoftwareAuthenticator()
+    passkey = Passkey.objects.create(
+        user=user,
+        name="办公室电脑",
+        confirmed=True,
+        credential_id=authenticator.credential_id,
+        public_key=authenticator.cose_public_key(),
+        sign_count=authenticator.sign_count,
+        transports=["internal"],
+    )
+    return passkey, authenticator
 
 
 def build_world() -> World:

@@ -211,6 +211,11 @@ OTP_TOTP_ISSUER = "整顿提升工作管理系统"
 # A wrong code doubles the wait before the next try on that device (1 s, 2 s, 4 s, ...).
 OTP_TOTP_THROTTLE_FACTOR = 1
 OTP_STATIC_THROTTLE_FACTOR = 1
+# Passkeys (WebAuthn) are bound to this host name, the relying party ID: empty means the host
+# each request comes to. Set it when the site is reached under several names of one domain
+# (a passkey made on xx.example.cn then works on every name under example.cn). Browsers
+# accept passkeys only over HTTPS, or on localhost.
+WEBAUTHN_RP_ID = os.environ.get("WEBAUTHN_RP_ID", "").strip().lower()
 
 # Lockout after failed logins (zhengdun/accounts/security/lockout.py says why): an account is
 # locked at the address the failures came from, after LOGIN_FAILURE_LIMIT of them; an address
@@ -241,6 +246,7 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [
     ("vendor/bootstrap", BASE_DIR / "node_modules" / "bootstrap" / "dist"),
     ("vendor/bootstrap-icons", BASE_DIR / "node_modules" / "bootstrap-icons" / "font"),
+    ("vendor/simplewebauthn", BASE_DIR / "node_modules" / "@simplewebauthn" / "browser" / "dist" / "bundle"),
 ]
 STATICFILES_DIRS = [(prefix, path) for prefix, path in STATICFILES_DIRS if path.exists()]
 MEDIA_ROOT = DATA_DIR / "media"

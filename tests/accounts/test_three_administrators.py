@@ -50,7 +50,11 @@ OPEN_TO_ALL = {
     "accounts:password_change",
     "accounts:sessions",
     "accounts:session_end",
-} | {f"second_factor:{name}" for name in ("overview", "verify", "enrol", "recovery_codes", "remove")}
+} | {
+    f"second_factor:{name}"
+    for name in ("overview", "verify", "enrol", "recovery_codes", "remove")
+    + ("passkey_register_options", "passkey_register", "passkey_login_options", "passkey_login", "passkey_remove")
+}
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.copycheck import copycheck_support
 from tests.notices import notice_support
+from tests.personas import passkey_device
 from tests.plans import plan_support
 from tests.rectification.support import web_scoping_objects
 from zhengdun.campaigns.services import campaign_create_from_template
@@ -72,6 +73,7 @@ def town1_objects(world: Any, campaign: Any, town1: Any, county: Any) -> dict[st
         "organizations:post_end": post.pk,
         "cases": case.pk,
         "accounts": world.users["town1"].pk,
+        "second_factor": passkey_device(world.users["town1"])[0].pk,
         "campaigns": own.pk,
         "campaign_pk": own.pk,
         "screening": screening.pk,

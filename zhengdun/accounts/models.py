@@ -119,6 +119,7 @@ class ApiToken(models.Model):
 
 
 # The sign-in rules' tables live in their own module; importing them here registers them.
+from zhengdun.accounts.second_factor.models import Passkey  # noqa: E402
 from zhengdun.accounts.security.models import PasswordHistory, SecurityPolicy, UserSession  # noqa: E402
 
-__all__ = ["ApiToken", "PasswordHistory", "SecurityPolicy", "User", "UserSession"]
+__all__ = ["ApiToken", "Passkey", "PasswordHistory", "SecurityPolicy", "User", "UserSession"]

@@ -21,8 +21,21 @@ from zhengdun.accounts.second_factor import policy
 ERR_API = "请先在浏览器中完成双因素认证，再使用本会话调用接口"
 
 # Reached before the second factor: signing in and out, the second-factor pages
-# themselves, the health check and the public pages (they need no account anyway).
-OPEN_VIEWS = frozenset({"login", "logout", "healthz", "second_factor:verify", "second_factor:enrol"})
+# themselves (a passkey's ceremonies among them: adding one checks for itself that an
+# enrolled account has passed first), the health check and the public pages.
+OPEN_VIEWS = frozenset(
+    {
+        "login",
+        "logout",
+        "healthz",
+        "second_factor:verify",
+        "second_factor:enrol",
+        "second_factor:passkey_login_options",
+        "second_factor:passkey_login",
+        "second_factor:passkey_register_options",
+        "second_factor:passkey_register",
+    }
+)
 OPEN_NAMESPACES = frozenset({"public"})
 
 

@@ -14,6 +14,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from zhengdun.accounts import policy
 from zhengdun.accounts.models import User
 from zhengdun.accounts.roles import ADMIN_ROLES
+from zhengdun.accounts.second_factor.models import Passkey
 
 Requirement = Callable[[User], bool]
 _requirements: list[Requirement] = []
@@ -43,8 +44,11 @@ def required_by_policy(user: User) -> bool:
 
 
 def is_enrolled(user: User) -> bool:
-    """A confirmed authenticator; recovery codes alone do not count."""
-    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    """A confirmed authenticator or a passkey; recovery codes alone do not count."""
+    return (
+        TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+        or Passkey.objects.filter(user=user, confirmed=True).exists()
+    )
 
 
 def must_verify(user: User) -> bool:

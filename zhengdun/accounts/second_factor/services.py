@@ -16,6 +16,8 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from zhengdun.accounts.models import User
+from zhengdun.accounts.second_factor import policy
+from zhengdun.accounts.second_factor.models import Passkey
 from zhengdun.audit.models import Action
 from zhengdun.audit.services import record
 from zhengdun.core.actors import Actor
@@ -28,6 +30,7 @@ ERR_WRONG_RECOVERY = "恢复码不正确或已经使用过"
 ERR_THROTTLED = "验证码错误次数过多，请 {seconds} 秒后再试"
 ERR_ALREADY_ENROLLED = "已启用身份验证器；如需更换，请先移除原有的身份验证器"
 ERR_NOT_ENROLLED = "尚未启用身份验证器"
+ERR_NO_SECOND_FACTOR = "尚未启用双因素认证（身份验证器或通行密钥）"
 ERR_NOT_YOURS = "只能管理本人的身份验证器"
 ERR_NO_RIGHT = "您没有管理账号的权限"
 
@@ -54,11 +57,11 @@ def _issue_recovery_codes(user: User) -> list[str]:
     return codes
 
 
-def _audit_failure(user: User, note: str) -> None:
+def audit_failure(user: User, note: str) -> None:
     record(Action.LOGIN_FAILED, user, actor=user, note=note)
 
 
-def _throttled(device: Device) -> ServiceError | None:
+def throttled(device: Device) -> ServiceError | None:
     allowed, data = device.verify_is_allowed()
     if allowed:
         return None
@@ -72,7 +75,7 @@ def _check(device: Device, code: str) -> ServiceError | None:
     either way, so the caller may raise afterwards without losing the count."""
     with transaction.atomic():
         locked = type(device).objects.select_for_update().get(pk=device.pk)
-        refusal = _throttled(locked)
+        refusal = throttled(locked)
         if refusal is not None:
             return refusal
         if locked.verify_token(code):
@@ -103,7 +106,7 @@ def totp_confirm(*, user: User, device: TOTPDevice, code: str) -> list[str]:
         raise ServiceError(ERR_EMPTY)
     refusal = _check(device, code)
     if refusal is not None:
-        _audit_failure(user, "启用双因素认证时验证码错误")
+        audit_failure(user, "启用双因素认证时验证码错误")
         raise refusal
     with transaction.atomic():
         TOTPDevice.objects.filter(pk=device.pk).update(confirmed=True)
@@ -136,7 +139,7 @@ def verify(*, user: User, code: str) -> Device:
     else:
         refusal = _check(device, code)
     if refusal is not None:
-        _audit_failure(user, f"双因素认证失败：{refusal.message}")
+        audit_failure(user, f"双因素认证失败：{refusal.message}")
         raise refusal
     assert device is not None
     if isinstance(device, StaticDevice):
@@ -145,22 +148,34 @@ def verify(*, user: User, code: str) -> Device:
     return device
 
 
+def recovery_codes_issue_first(*, user: User) -> list[str]:
+    """Recovery codes for an account that has just taken its first second factor and has
+    none yet (a passkey); an account that has some keeps them."""
+    if StaticDevice.objects.filter(user=user).exists():
+        return []
+    return _issue_recovery_codes(user)
+
+
 def recovery_codes_left(user: User) -> int:
     return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
 
 
 @transaction.atomic
 def recovery_codes_regenerate(*, user: User) -> list[str]:
-    if _totp(user, confirmed=True) is None:
-        raise ServiceError(ERR_NOT_ENROLLED)
+    if not policy.is_enrolled(user):
+        raise ServiceError(ERR_NO_SECOND_FACTOR)
     codes = _issue_recovery_codes(user)
     record(Action.UPDATE, user, actor=user, after={"recovery_codes": len(codes)}, note="重新生成恢复码（原恢复码作废）")
     return codes
 
 
 def _remove_all(user: User) -> dict[str, Any]:
-    removed = {"authenticators": TOTPDevice.objects.filter(user=user, confirmed=True).count()}
+    removed = {
+        "authenticators": TOTPDevice.objects.filter(user=user, confirmed=True).count(),
+        "passkeys": Passkey.objects.filter(user=user).count(),
+    }
     TOTPDevice.objects.filter(user=user).delete()
+    Passkey.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
     return removed
 
@@ -168,9 +183,14 @@ def _remove_all(user: User) -> dict[str, Any]:
 @transaction.atomic
 def authenticator_remove(*, user: User) -> None:
     """The account removes its own authenticator (a new phone): its recovery codes go
-    with it. An account that must use a second factor is sent to enrol again."""
+    with it unless passkeys remain. An account that must use a second factor and has none
+    left is sent to enrol again."""
     if _totp(user, confirmed=True) is None:
         raise ServiceError(ERR_NOT_ENROLLED)
+    if Passkey.objects.filter(user=user, confirmed=True).exists():
+        TOTPDevice.objects.filter(user=user).delete()
+        record(Action.DELETE, user, actor=user, before={"authenticators": 1}, note="移除身份验证器（保留通行密钥和恢复码）")
+        return
     before = _remove_all(user)
     record(Action.DELETE, user, actor=user, before=before, note="移除身份验证器及恢复码")
 
@@ -178,11 +198,11 @@ def authenticator_remove(*, user: User) -> None:
 @transaction.atomic
 def second_factor_reset(*, actor: Actor, user: User) -> None:
     """An account manager clears the second factor of an account in scope whose phone
-    is lost; its owner enrols again at the next sign-in."""
+    or passkey is lost; its owner enrols again at the next sign-in."""
     ensure_org_in_scope(actor, user.organization)
     if not actor.has_perm("accounts.manage_users"):
         raise NotPermitted(ERR_NO_RIGHT)
-    if _totp(user, confirmed=True) is None:
+    if not policy.is_enrolled(user):
         raise ServiceError(ERR_NOT_ENROLLED)
     before = _remove_all(user)
     record(Action.DELETE, user, actor=actor, before=before, note=f"重置账号 {user.username} 的双因素认证")
