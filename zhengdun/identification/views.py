@@ -15,7 +15,7 @@ from zhengdun.accounts.models import User
 from zhengdun.campaigns.models import Campaign
 from zhengdun.campaigns.selectors import campaign_list
 from zhengdun.cases.selectors import default_campaign
-from zhengdun.core.http import AuthedRequest, submit_form
+from zhengdun.core.http import AuthedRequest, paginate, querystring_without_page, submit_form
 from zhengdun.core.params import parse_id
 from zhengdun.core.scoping import get_object_or_404
 from zhengdun.identification import selectors, services
@@ -47,7 +47,10 @@ def queue(request: AuthedRequest) -> HttpResponse:
     context = {
         "campaign": campaign,
         "campaigns": campaign_list(request.user),
-        "proposals": selectors.proposals(request.user, campaign) if campaign else [],
+        "page": paginate(request, selectors.proposals(request.user, campaign), finish=selectors.with_findings)
+        if campaign
+        else None,
+        "qs": querystring_without_page(request),
         "dynamic_form": _dynamic_form(request, campaign) if campaign else None,
         "today": timezone.localdate(),
     }
