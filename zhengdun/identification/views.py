@@ -23,6 +23,9 @@ from zhengdun.identification.forms import DynamicAddForm
 from zhengdun.identification.honesty import honesty_report
 from zhengdun.organizations.models import Organization
 
+# Warnings shown in a unit's row; the rest are on the unit's own page (drill down).
+WARNINGS_PER_UNIT = 5
+
 
 def _campaign(request: AuthedRequest) -> Campaign | None:
     value = parse_id(request.GET.get("campaign") or request.POST.get("campaign"))
@@ -98,5 +101,22 @@ def honesty(request: AuthedRequest) -> HttpResponse:
     report = None
     if campaign and under is not None:
         report = honesty_report(campaign, under) if under.path.startswith(campaign.scope.path) else None
-    context = {"campaign": campaign, "campaigns": campaign_list(request.user), "report": report, "under": under}
+    context: dict[str, object] = {
+        "campaign": campaign,
+        "campaigns": campaign_list(request.user),
+        "report": report,
+        "under": under,
+        "shown_per_unit": WARNINGS_PER_UNIT,
+        "neg_shown": -WARNINGS_PER_UNIT,
+        "qs": querystring_without_page(request),
+    }
+    if report is not None:
+        own = [row for row in report.rows if under is not None and row.unit.pk == under.pk]
+        # A township is its own one unit: its warnings are paged; above it, each unit shows
+        # its first few and links down to its own page, and the units are paged.
+        context["own"] = bool(own)
+        if own:
+            context["own_warnings"] = paginate(request, own[0].warnings)
+        else:
+            context["page"] = paginate(request, report.rows)
     return render(request, "identification/honesty.html", context)
