@@ -11,7 +11,7 @@ from zhengdun.organizations.models import Organization
 def test_it_refuses_an_offset_beyond_its_bound(world, api_as, county):
     api = api_as(county)
     response = api.get("/organizations", offset=MAX_OFFSET + 1)
-    assert response.status_code == 422
+    assert response.status_code == 422 and response.json()["detail"] == "请求数据不完整或格式不正确"
     assert api.get("/organizations", offset=MAX_OFFSET).json()["items"] == []
 
 
