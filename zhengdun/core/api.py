@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Schema
 from ninja.pagination import LimitOffsetPagination
@@ -14,21 +16,36 @@ from zhengdun.core.workflow import Offer
 
 # A page of a list never holds more than this many rows, whatever is asked.
 MAX_PAGE_SIZE = 200
+# The database reads and discards every row before the offset: deeper than this,
+# a caller narrows the list by its filters (e.g. under=) instead.
+MAX_OFFSET = 10_000
 
 
 class Page(LimitOffsetPagination):
-    """limit/offset paging; a larger limit is cut down to MAX_PAGE_SIZE.
+    """limit/offset paging; a larger limit is cut down to MAX_PAGE_SIZE, an offset
+    above MAX_OFFSET answers 422 (as one beyond what a database can take would
+    overflow inside the query).
 
-    An offset beyond what a database can take answers 422 rather than
-    overflowing inside the query.
+    `finish` (e.g. annotations with a subquery per row) is applied to the rows of
+    the page only: their ids are chosen by offset first, so what is skipped is
+    never annotated.
     """
 
     class Input(Schema):
         limit: int = Field(100, ge=1, le=MAX_INT)
-        offset: int = Field(0, ge=0, le=MAX_INT)
+        offset: int = Field(0, ge=0, le=MAX_OFFSET, description=f"至多 {MAX_OFFSET}；更靠后的数据请用筛选条件缩小范围")
 
-    def __init__(self, **kwargs: Any) -> None:
+    def __init__(self, finish: Callable[[QuerySet[Any]], QuerySet[Any]] | None = None, **kwargs: Any) -> None:
         super().__init__(max_limit=MAX_PAGE_SIZE, **kwargs)
+        self.finish = finish
+
+    def paginate_queryset(self, queryset: QuerySet[Any], pagination: Any, request: HttpRequest, **params: Any) -> Any:
+        if self.finish is None:
+            return super().paginate_queryset(queryset, pagination, request, **params)
+        offset = pagination.offset
+        limit = min(pagination.limit, self.max_limit)
+        ids = list(queryset.values_list("pk", flat=True)[offset : offset + limit])
+        return {self.items_attribute: list(self.finish(queryset.filter(pk__in=ids))), "count": self._items_count(queryset)}
 
 
 class ErrorOut(Schema):

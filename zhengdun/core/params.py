@@ -26,3 +26,15 @@ def parse_int(value: object, *, low: int = 0, high: int = MAX_INT) -> int | None
 def parse_id(value: object) -> int | None:
     """A row id (1 and up) from a query string or a form, or None."""
     return parse_int(value, low=1)
+
+
+# A materialized path (django-treebeard): upper-case letters and digits, never longer than the column.
+MAX_PATH_LENGTH = 255
+
+
+def parse_path(value: object) -> str | None:
+    """A tree path from a query string (the key of a keyset page), or None."""
+    text = str(value).strip() if value is not None else ""
+    if not text or len(text) > MAX_PATH_LENGTH or not (text.isascii() and text.isalnum()):
+        return None
+    return text.upper()

@@ -15,10 +15,13 @@ from zhengdun.organizations.models import Organization
 
 
 def proposals(user: Actor, campaign: Campaign) -> QuerySet[Case]:
-    """The proposals of a campaign waiting for identification, with their number of findings."""
-    return case_list(user, campaign_id=campaign.pk, state=CaseState.PROPOSED).annotate(
-        findings=Count("screening_record__findings")
-    )
+    """The proposals of a campaign waiting for identification (page them, then with_findings)."""
+    return case_list(user, campaign_id=campaign.pk, state=CaseState.PROPOSED)
+
+
+def with_findings(qs: QuerySet[Case]) -> QuerySet[Case]:
+    """Each case's number of screening findings, grouped once for the rows given."""
+    return qs.annotate(findings=Count("screening_record__findings"))
 
 
 def dynamic_candidates(user: Actor, campaign: Campaign) -> QuerySet[Organization]:

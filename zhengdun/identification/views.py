@@ -15,13 +15,16 @@ from zhengdun.accounts.models import User
 from zhengdun.campaigns.models import Campaign
 from zhengdun.campaigns.selectors import campaign_list
 from zhengdun.cases.selectors import default_campaign
-from zhengdun.core.http import AuthedRequest, submit_form
+from zhengdun.core.http import AuthedRequest, paginate, querystring_without_page, submit_form
 from zhengdun.core.params import parse_id
 from zhengdun.core.scoping import get_object_or_404
 from zhengdun.identification import selectors, services
 from zhengdun.identification.forms import DynamicAddForm
 from zhengdun.identification.honesty import honesty_report
 from zhengdun.organizations.models import Organization
+
+# Warnings shown in a unit's row; the rest are on the unit's own page (drill down).
+WARNINGS_PER_UNIT = 5
 
 
 def _campaign(request: AuthedRequest) -> Campaign | None:
@@ -47,7 +50,10 @@ def queue(request: AuthedRequest) -> HttpResponse:
     context = {
         "campaign": campaign,
         "campaigns": campaign_list(request.user),
-        "proposals": selectors.proposals(request.user, campaign) if campaign else [],
+        "page": paginate(request, selectors.proposals(request.user, campaign), finish=selectors.with_findings)
+        if campaign
+        else None,
+        "qs": querystring_without_page(request),
         "dynamic_form": _dynamic_form(request, campaign) if campaign else None,
         "today": timezone.localdate(),
     }
@@ -95,5 +101,22 @@ def honesty(request: AuthedRequest) -> HttpResponse:
     report = None
     if campaign and under is not None:
         report = honesty_report(campaign, under) if under.path.startswith(campaign.scope.path) else None
-    context = {"campaign": campaign, "campaigns": campaign_list(request.user), "report": report, "under": under}
+    context: dict[str, object] = {
+        "campaign": campaign,
+        "campaigns": campaign_list(request.user),
+        "report": report,
+        "under": under,
+        "shown_per_unit": WARNINGS_PER_UNIT,
+        "neg_shown": -WARNINGS_PER_UNIT,
+        "qs": querystring_without_page(request),
+    }
+    if report is not None:
+        own = [row for row in report.rows if under is not None and row.unit.pk == under.pk]
+        # A township is its own one unit: its warnings are paged; above it, each unit shows
+        # its first few and links down to its own page, and the units are paged.
+        context["own"] = bool(own)
+        if own:
+            context["own_warnings"] = paginate(request, own[0].warnings)
+        else:
+            context["page"] = paginate(request, report.rows)
     return render(request, "identification/honesty.html", context)

@@ -10,6 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.paginator import Page, Paginator
 from django.db import models
 from django.db.models import OuterRef, QuerySet, Subquery
 
@@ -97,11 +98,14 @@ def with_secretary_of_case(qs: QuerySet[Case]) -> QuerySet[Case]:
 
 
 def listed_cases(user: Any, campaign: Campaign, *, under: Organization | None = None, states: tuple[str, ...]) -> QuerySet[Case]:
+    return with_secretary_of_case(_listed(user, campaign, under=under, states=states))
+
+
+def _listed(user: Any, campaign: Campaign, *, under: Organization | None, states: tuple[str, ...]) -> QuerySet[Case]:
     qs = restrict(Case.objects.filter(campaign=campaign, state__in=states), user)
     if under is not None:
         qs = qs.filter(organization__path__startswith=under.path)
-    qs = qs.select_related("organization", "organization__parent")
-    return with_secretary_of_case(qs).order_by("organization__path")
+    return qs.select_related("organization", "organization__parent").order_by("organization__path")
 
 
 def contact_leaders(user: Any, org_ids: list[int]) -> dict[int, str]:
@@ -129,29 +133,29 @@ def ledger_rows(user: Any, campaign: Campaign, *, under: Organization, listing: 
     ensure_org_in_scope(user, under)
     cases = list(listed_cases(user, campaign, under=under, states=listing_states(listing)))
     leaders = contact_leaders(user, [case.organization_id for case in cases])
-    rows = []
-    for number, case in enumerate(cases, start=1):
-        org = case.organization
-        rows.append(
-            LedgerRow(
-                number=number,
-                case_id=case.pk,
-                version=case.version,
-                state=case.state,
-                state_label=case.get_state_display(),
-                is_key=case.is_key,
-                organization_id=org.pk,
-                organization_code=org.code,
-                organization_name=org.name,
-                parent_name=org.parent.name if org.parent else "",
-                secretary_name=case.secretary_name or "",  # type: ignore[attr-defined]
-                secretary_phone=phone_for(user, case.secretary_phone),  # type: ignore[attr-defined]
-                main_problems=case.main_problems,
-                measures=case.measures,
-                contact_leaders=leaders.get(org.pk, ""),
-            )
-        )
-    return rows
+    return [_row(user, number, case, leaders) for number, case in enumerate(cases, start=1)]
+
+
+def _row(user: Any, number: int, case: Case, leaders: dict[int, str]) -> LedgerRow:
+    """A case of listed_cases (with its secretary annotated) as a ledger row."""
+    org = case.organization
+    return LedgerRow(
+        number=number,
+        case_id=case.pk,
+        version=case.version,
+        state=case.state,
+        state_label=case.get_state_display(),
+        is_key=case.is_key,
+        organization_id=org.pk,
+        organization_code=org.code,
+        organization_name=org.name,
+        parent_name=org.parent.name if org.parent else "",
+        secretary_name=case.secretary_name or "",  # type: ignore[attr-defined]
+        secretary_phone=phone_for(user, case.secretary_phone),  # type: ignore[attr-defined]
+        main_problems=case.main_problems,
+        measures=case.measures,
+        contact_leaders=leaders.get(org.pk, ""),
+    )
 
 
 def ledger_for(user: Any, campaign: Campaign, *, under: Organization, listing: str = Listing.CURRENT) -> Ledger:
@@ -160,19 +164,41 @@ def ledger_for(user: Any, campaign: Campaign, *, under: Organization, listing: s
     return Ledger(campaign=campaign, unit=under, listing=listing, rows=rows, phones_unmasked=can_see_personal_info(user))
 
 
-def unit_choices(user: Any, campaign: Campaign) -> list[Organization]:
-    """The subtrees offered on the page: the user's own roots and the units above
-    village level, as far as they meet the campaign."""
+def ledger_page(
+    user: Any, campaign: Campaign, *, under: Organization, listing: str = Listing.CURRENT, number: str | None, per_page: int
+) -> tuple[Ledger, Page]:
+    """One page of the ledger, for the preview: the secretary subqueries and the
+    contact leaders are read for the page's rows only (the download holds them all)."""
+    check_overlap(campaign, under)
+    ensure_org_in_scope(user, under)
+    qs = _listed(user, campaign, under=under, states=listing_states(listing))
+    page = Paginator(qs, per_page).get_page(number)
+    ids = [case.pk for case in page.object_list]
+    cases = list(with_secretary_of_case(qs.filter(pk__in=ids))) if ids else []
+    leaders = contact_leaders(user, [case.organization_id for case in cases])
+    rows = [_row(user, number, case, leaders) for number, case in enumerate(cases, start=page.start_index())]
+    page.object_list = rows  # type: ignore[assignment]  # the page shows rows, not cases
+    ledger = Ledger(campaign=campaign, unit=under, listing=listing, rows=rows, phones_unmasked=can_see_personal_info(user))
+    return ledger, page
+
+
+def unit_choices(user: Any, campaign: Campaign) -> QuerySet[Organization]:
+    """The subtrees offered on the page (searched as you type, a province holds
+    thousands): the user's own roots and the units above village level, as far
+    as they meet the campaign (inside its scope, or above it)."""
     scope = scope_for(user)
-    qs = restrict(Organization.objects.all(), user).filter(models.Q(level__in=UNIT_LEVELS) | models.Q(path__in=scope.roots))
+    qs = restrict(Organization.objects.select_related("parent"), user).filter(
+        models.Q(level__in=UNIT_LEVELS) | models.Q(path__in=scope.roots)
+    )
     campaign_path = campaign.scope.path
-    return [org for org in qs.order_by("path") if org.path.startswith(campaign_path) or campaign_path.startswith(org.path)]
+    step = Organization.steplen
+    above = [campaign_path[:end] for end in range(step, len(campaign_path) + 1, step)]
+    return qs.filter(models.Q(path__startswith=campaign_path) | models.Q(path__in=above)).order_by("path")
 
 
-def default_unit(user: Any, campaign: Campaign, choices: list[Organization]) -> Organization | None:
+def default_unit(user: Any, campaign: Campaign, choices: QuerySet[Organization]) -> Organization | None:
     """The campaign's own scope when the user reaches it, else the user's top unit in it."""
-    for org in choices:
-        if org.pk == campaign.scope_id:
-            return org
-    inside = [org for org in choices if org.path.startswith(campaign.scope.path)]
-    return inside[0] if inside else None
+    own = choices.filter(pk=campaign.scope_id).first()
+    if own is not None:
+        return own
+    return choices.filter(path__startswith=campaign.scope.path).order_by("path").first()

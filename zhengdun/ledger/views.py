@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.db.models import QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -17,15 +18,15 @@ from zhengdun.campaigns.models import Campaign
 from zhengdun.campaigns.selectors import campaign_list
 from zhengdun.cases.selectors import default_campaign
 from zhengdun.core.errors import ServiceError
-from zhengdun.core.http import AuthedRequest
+from zhengdun.core.http import PAGE_SIZE, AuthedRequest, querystring_without_page
 from zhengdun.core.params import parse_id
 from zhengdun.core.scoping import get_object_or_404
 from zhengdun.core.xlsx_reading import check_size
 from zhengdun.ledger import messages as msg
 from zhengdun.ledger import services, store
-from zhengdun.ledger.forms import UploadForm
+from zhengdun.ledger.forms import UnitForm, UploadForm
 from zhengdun.ledger.plan import UploadPlan
-from zhengdun.ledger.selectors import Listing, default_unit, ledger_for, unit_choices
+from zhengdun.ledger.selectors import UNIT_LEVELS, Listing, default_unit, ledger_page, unit_choices
 from zhengdun.organizations.models import Organization
 
 
@@ -33,9 +34,14 @@ from zhengdun.organizations.models import Organization
 class Selection:
     campaigns: list[Campaign]
     campaign: Campaign | None
-    units: list[Organization]
+    units: QuerySet[Organization]
     unit: Organization | None
     listing: str
+
+    def unit_form(self) -> UnitForm:
+        # The chosen unit stays offered even when it is not a 填表单位 level (a village chosen by link).
+        units = self.units | Organization.objects.filter(pk=self.unit.pk) if self.unit is not None else self.units
+        return UnitForm(initial={"org": self.unit}, units=units, levels=UNIT_LEVELS)
 
 
 def _selection(request: AuthedRequest) -> Selection:
@@ -48,7 +54,7 @@ def _selection(request: AuthedRequest) -> Selection:
         campaign = get_object_or_404(Campaign.objects.select_related("scope"), user, pk=campaign_id)
     elif campaigns:
         campaign = default_campaign(user)
-    units = unit_choices(user, campaign) if campaign else []
+    units = unit_choices(user, campaign) if campaign else Organization.objects.none()
     org_id = parse_id(request.GET.get("org"))
     unit = get_object_or_404(Organization.objects.all(), user, pk=org_id) if org_id is not None else None
     if unit is None and campaign is not None:
@@ -64,13 +70,29 @@ def _selection(request: AuthedRequest) -> Selection:
 @require_GET
 def index(request: AuthedRequest) -> HttpResponse:
     chosen = _selection(request)
-    ledger, error = None, ""
+    ledger, page, error = None, None, ""
     if chosen.campaign is not None and chosen.unit is not None:
         try:
-            ledger = ledger_for(request.user, chosen.campaign, under=chosen.unit, listing=chosen.listing)
+            ledger, page = ledger_page(
+                request.user,
+                chosen.campaign,
+                under=chosen.unit,
+                listing=chosen.listing,
+                number=request.GET.get("page"),
+                per_page=PAGE_SIZE,
+            )
         except ServiceError as exc:
             error = exc.message
-    context = {"chosen": chosen, "ledger": ledger, "error": error, "listings": Listing.choices, "query": request.GET.urlencode()}
+    context = {
+        "chosen": chosen,
+        "unit_form": chosen.unit_form(),
+        "ledger": ledger,
+        "page": page,
+        "qs": querystring_without_page(request),
+        "error": error,
+        "listings": Listing.choices,
+        "query": request.GET.urlencode(),
+    }
     return render(request, "ledger/index.html", context)
 
 

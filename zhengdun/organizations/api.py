@@ -105,11 +105,11 @@ def _org(request: HttpRequest, org_id: int) -> Organization:
 
 
 @router.get("/organizations", response=list[OrgOut], summary="组织列表")
-@paginate(Page)
+@paginate(Page, finish=selectors.with_secretary)
 def org_list(request: HttpRequest, under: int | None = None, q: str = "", level: str = "", domain: str = "") -> Any:
     user = caller(request)
     root = get_object_or_404(Organization.objects.all(), user, pk=under) if under is not None else None
-    return selectors.org_list(user, under=root, q=q, level=level, domain=domain)
+    return selectors.org_filtered(user, under=root, q=q, level=level, domain=domain)
 
 
 @router.get("/organizations/{org_id}", response=OrgOut, summary="组织详情")

@@ -47,6 +47,14 @@ def with_secretary(qs: QuerySet[Organization]) -> QuerySet[Organization]:
 def org_list(
     user: Any, *, under: Organization | None = None, q: str = "", level: str = "", domain: str = ""
 ) -> QuerySet[Organization]:
+    return with_secretary(org_filtered(user, under=under, q=q, level=level, domain=domain))
+
+
+def org_filtered(
+    user: Any, *, under: Organization | None = None, q: str = "", level: str = "", domain: str = ""
+) -> QuerySet[Organization]:
+    """org_list without the secretary and income annotations: pick a page's rows with
+    it, then annotate only those (with_secretary), so deep pages skip rows cheaply."""
     qs = restrict(Organization.objects.select_related("parent"), user)
     if under is not None:
         qs = qs.filter(path__startswith=under.path)
@@ -56,7 +64,7 @@ def org_list(
         qs = qs.filter(level=level)
     if domain:
         qs = qs.filter(domain=domain)
-    return with_secretary(qs).order_by("path")
+    return qs.order_by("path")
 
 
 def org_children(user: Any, org: Organization) -> QuerySet[Organization]:

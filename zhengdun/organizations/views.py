@@ -10,9 +10,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 from zhengdun.audit.selectors import events_for_object
 from zhengdun.audit.services import record_personal_read
 from zhengdun.core.errors import ServiceError
-from zhengdun.core.http import AuthedRequest, paginate, querystring_without_page, submit_form
+from zhengdun.core.http import AuthedRequest, keyset_paginate, paginate, querystring_without_page, submit_form
 from zhengdun.core.masking import can_see_personal_info
-from zhengdun.core.params import parse_id
+from zhengdun.core.params import parse_id, parse_path
 from zhengdun.core.scoping import get_object_or_404, restrict
 from zhengdun.core.widgets import SEARCH_LIMIT
 from zhengdun.organizations import selectors, services
@@ -40,7 +40,13 @@ def tree(request: AuthedRequest) -> HttpResponse:
     domain = request.GET.get("domain", "")
     context = {"roots": selectors.org_roots_for(request.user), "levels": Level.choices, "domains": Domain.choices}
     if q or level or domain:
-        context["page"] = paginate(request, selectors.org_list(request.user, q=q, level=level, domain=domain))
+        context["page"] = keyset_paginate(
+            request,
+            selectors.org_filtered(request.user, q=q, level=level, domain=domain),
+            key="path",
+            parse=parse_path,
+            finish=selectors.with_secretary,
+        )
         context["qs"] = querystring_without_page(request)
     return render(request, "organizations/tree.html", context)
 
