@@ -25,7 +25,7 @@ class Table:
         self.table = model._meta.db_table
         # Rows without their id get the database's (tables nothing else points at).
         self.fields = [f for f in model._meta.concrete_fields if with_pk or not f.primary_key]
-        self.columns = [f.column for f in self.fields]
+        self.columns = [str(f.column) for f in self.fields]
         self.names = [f.attname for f in self.fields]
         self.defaults: dict[str, Any] = {}
         self.required: set[str] = set()
@@ -60,7 +60,7 @@ def insert(model: type[models.Model], rows: Iterable[dict[str, Any]], *, now: da
     batch: list[tuple[Any, ...]] = []
     for values in rows:
         if table is None:
-            table = Table(model, now, with_pk=model._meta.pk.attname in values)  # type: ignore[union-attr]
+            table = Table(model, now, with_pk=model._meta.pk is not None and model._meta.pk.attname in values)
         batch.append(table.row(values))
         if len(batch) >= BATCH:
             _write(table, batch)
@@ -97,7 +97,7 @@ def reset_sequences(models_: Iterable[type[models.Model]]) -> None:
     qn = connection.ops.quote_name
     with connection.cursor() as cursor:
         for model in models_:
-            table, pk = model._meta.db_table, model._meta.pk.column  # type: ignore[union-attr]
+            table, pk = model._meta.db_table, str(model._meta.pk.column if model._meta.pk else "id")
             cursor.execute(
                 f"SELECT setval(pg_get_serial_sequence(%s, %s), COALESCE((SELECT MAX({qn(pk)}) FROM {qn(table)}), 1))",
                 [table, pk],

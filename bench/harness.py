@@ -219,9 +219,9 @@ def query_counts(level: str, pages: list[tuple[str, str]]) -> dict[str, int]:
     _token, raw = ApiToken.issue(user, name="基准查询计数", access=ApiToken.Access.READ)
     counts = {}
     for label, path in pages:
-        extra = {"HTTP_AUTHORIZATION": f"Bearer {raw}"} if path.startswith("/api/") else {}
+        headers = {"Authorization": f"Bearer {raw}"} if path.startswith("/api/") else {}
         with CaptureQueriesContext(connection) as ctx:
-            client.get(path, **extra)
+            client.get(path, headers=headers)
         counts[label] = len(ctx.captured_queries)
     return counts
 

@@ -345,7 +345,13 @@ def build_campaigns(built: Built, now: datetime.datetime) -> None:
         ),
         now=now,
     )
-    cases, case_events, plans, plan_events, tasks, task_events, evidence = [], [], [], [], [], [], []
+    cases: list[dict[str, Any]] = []
+    case_events: list[dict[str, Any]] = []
+    plans: list[dict[str, Any]] = []
+    plan_events: list[dict[str, Any]] = []
+    tasks: list[dict[str, Any]] = []
+    task_events: list[dict[str, Any]] = []
+    evidence: list[dict[str, Any]] = []
     order = [s for _, _, s in CASE_STEPS]
     for n, i in enumerate(listed):
         case_id, state = case0 + n, _state_of(n * 53)
@@ -449,7 +455,8 @@ def build_audit(built: Built) -> None:
 
     now = timezone.now()  # PostgreSQL refuses rows whose time is far from its clock: taken at writing time
     last = AuditEvent.objects.filter(seq__isnull=False).order_by("-seq").values("seq", "hash").first()
-    seq, prev = (last["seq"], last["hash"]) if last else (0, chain.GENESIS)
+    seq: int = (last["seq"] or 0) if last else 0
+    prev: str = last["hash"] if last else chain.GENESIS
     case0 = built.counts["_first_case"]
     ids = set(built.village_ids)
     rows = []
@@ -506,6 +513,7 @@ def build_users(built: Built) -> None:
 def build(shape: Shape, *, users: bool = True, audit: bool = True) -> Built:
     """Write the whole data set into the current database, in one transaction."""
     from django.db import connection, transaction
+    from django.db.models import Model
     from django.utils import timezone
 
     from bench.bulk import reset_sequences
@@ -525,10 +533,9 @@ def build(shape: Shape, *, users: bool = True, audit: bool = True) -> Built:
         build_campaigns(built, now)
         if audit:
             build_audit(built)
-        reset_sequences(
-            [Organization, Person, Post, EconomyRecord, AnnualFigures, Campaign, CampaignEvent, Criterion, ScreeningRound]
-            + [ScreeningRecord, Finding, Case, CaseEvent, Plan, PlanEvent, Task, TaskEvent, Evidence, AuditEvent]
-        )
+        written: list[type[Model]] = [Organization, Person, Post, EconomyRecord, AnnualFigures, Campaign, CampaignEvent]
+        written += [Criterion, ScreeningRound, ScreeningRecord, Finding, Case, CaseEvent, Plan, PlanEvent, Task, TaskEvent]
+        reset_sequences([*written, Evidence, AuditEvent])
         if users:
             build_users(built)
     if connection.vendor == "postgresql":
