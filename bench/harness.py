@@ -185,7 +185,7 @@ def pages_for(level: str) -> list[tuple[str, str]]:
     return [
         ("首页 home", "/"),
         ("组织列表 第1页 organization list", "/orgs/?level=village"),
-        (f"组织列表 第{last}页 deep page", f"/orgs/?level=village&page={last}"),
+        ("组织列表 末页 deep page", f"/orgs/?level=village&page={last}"),
         ("组织详情 organization detail", f"/orgs/{org.pk}/"),
         ("整顿对象列表 case list", f"/cases/?campaign={c}"),
         ("整顿对象详情 case detail", f"/cases/{case.pk}/"),
@@ -459,6 +459,7 @@ def main() -> None:
         for level in result["levels"]:
             pages = pages_for(level)
             result["pages"] = [label for label, _ in pages]
+            result.setdefault("paths", {})[level] = dict(pages)
             cookie = sign_in(args.port, nation.USERS[level])
             _token, raw = ApiToken.issue(User.objects.get(username=nation.USERS[level]), name="基准", access=ApiToken.Access.READ)
             counts = query_counts(level, pages)
