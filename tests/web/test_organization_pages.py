@@ -80,7 +80,7 @@ def test_it_lists_organizations_in_a_fixed_number_of_queries(world, as_user, cou
         )
     client = as_user(county)
     client.get(reverse("organizations:tree"), {"q": "党支部"})
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(7):
         response = client.get(reverse("organizations:tree"), {"q": "党支部"})
     assert response.content.decode().count("测试村") >= min(rows, 50)
 

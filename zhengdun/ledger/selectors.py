@@ -18,7 +18,7 @@ from zhengdun.cases.models import Case
 from zhengdun.cases.states import CaseState
 from zhengdun.core.errors import ServiceError
 from zhengdun.core.masking import can_see_personal_info, phone_for
-from zhengdun.core.scoping import ensure_org_in_scope, restrict, scope_for
+from zhengdun.core.scoping import ensure_org_in_scope, restrict, scope_for, subtree_q
 from zhengdun.ledger import messages as msg
 from zhengdun.organizations.choices import Level, PostRole
 from zhengdun.organizations.models import Organization, Post
@@ -99,7 +99,7 @@ def with_secretary_of_case(qs: QuerySet[Case]) -> QuerySet[Case]:
 def listed_cases(user: Any, campaign: Campaign, *, under: Organization | None = None, states: tuple[str, ...]) -> QuerySet[Case]:
     qs = restrict(Case.objects.filter(campaign=campaign, state__in=states), user)
     if under is not None:
-        qs = qs.filter(organization__path__startswith=under.path)
+        qs = qs.filter(subtree_q(under.path, "organization__path"))
     qs = qs.select_related("organization", "organization__parent")
     return with_secretary_of_case(qs).order_by("organization__path")
 
