@@ -92,7 +92,8 @@ def test_it_answers_the_health_check_when_the_database_answers(client, db):
 
 
 def _token_writes(ctx: CaptureQueriesContext) -> list[str]:
-    return [q["sql"] for q in ctx.captured_queries if q["sql"].lstrip().upper().startswith("UPDATE") and "accounts_apitoken" in q["sql"]]
+    updates = (q["sql"] for q in ctx.captured_queries if q["sql"].lstrip().upper().startswith("UPDATE"))
+    return [sql for sql in updates if "accounts_apitoken" in sql]
 
 
 def test_calls_within_five_minutes_write_the_token_once(world, county):

@@ -121,4 +121,3 @@ def test_a_scoped_query_searches_the_path_index(nation: None, town1: Any) -> Non
         assert "SCAN organizations_organization" not in plan, plan
     else:
         assert "Index" in plan and "Seq Scan" not in plan, plan
-
