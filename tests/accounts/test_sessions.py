@@ -120,18 +120,22 @@ def test_two_reads_within_a_minute_write_nothing(town1):
     assert settings.SESSION_COOKIE_NAME not in second.cookies
 
 
-def test_a_read_a_minute_later_moves_the_session_and_its_cookie_forward(secadmin, town1):
+def _idle_policy(secadmin, *, version: int, idle_minutes: int) -> None:
     policy_update(
         actor=secadmin,
-        version=0,
+        version=version,
         password_max_age_days=90,
         password_history_count=5,
         lockout_failure_limit=5,
         lockout_minutes=15,
         address_failure_limit=30,
         second_factor_for_everyone=False,
-        idle_minutes=5,
+        idle_minutes=idle_minutes,
     )
+
+
+def test_a_read_a_minute_later_moves_the_session_and_its_cookie_forward(secadmin, town1):
+    _idle_policy(secadmin, version=0, idle_minutes=5)
     client = _signed_in("town1", "10.1.2.3", "办公室")
     client.get("/")
     session = client.session
@@ -149,3 +153,14 @@ def test_a_read_a_minute_later_moves_the_session_and_its_cookie_forward(secadmin
     stored = Session.objects.get(session_key=client.session.session_key)
     assert stored.expire_date > timezone.now() + datetime.timedelta(seconds=290)
     assert UserSession.objects.get().last_seen_at > timezone.now() - datetime.timedelta(seconds=5)
+
+
+def test_a_session_follows_the_idle_limit_back_to_the_setting(secadmin, town1):
+    _idle_policy(secadmin, version=0, idle_minutes=5)
+    client = _signed_in("town1", "10.1.2.3", "办公室")
+    client.get("/")
+    assert client.session.get_expiry_age() == 300
+    _idle_policy(secadmin, version=1, idle_minutes=30)
+    response = client.get("/")
+    assert client.session.get_expiry_age() == settings.SESSION_COOKIE_AGE
+    assert response.cookies[settings.SESSION_COOKIE_NAME]["max-age"] == ""  # until the browser closes
