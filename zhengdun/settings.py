@@ -194,11 +194,12 @@ LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/accounts/login/"
 
-# Sessions end after this many idle seconds (the login page says how long):
-# every request pushes the expiry forward.
+# Sessions end after this many idle seconds (the login page says how long). A request
+# pushes the expiry forward by saving the session, at most once a minute
+# (accounts/security/gate.py), so that reading a page writes nothing.
 SESSION_IDLE_SECONDS = int(os.environ.get("SESSION_IDLE_SECONDS", str(30 * 60)))
 SESSION_COOKIE_AGE = SESSION_IDLE_SECONDS
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 

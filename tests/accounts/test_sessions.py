@@ -1,9 +1,15 @@
 """Signed-in sessions (issue 8 §1 "Sessions"): the idle limit, and a user sees and ends their other sessions."""
 
+import datetime
 import time
 
+from django.conf import settings
+from django.contrib.sessions.models import Session
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from zhengdun.accounts.security.models import UserSession
 from zhengdun.accounts.security.services import policy_update
@@ -96,3 +102,65 @@ def test_a_session_ends_after_the_policys_idle_limit(secadmin, town1):
     assert "您已闲置过久，请重新登录" in response.content.decode()
     assert response.redirect_chain[0][0].startswith(reverse("login"))
     assert "闲置 5 分钟后需重新登录" in response.content.decode()
+
+
+def _writes(ctx: CaptureQueriesContext) -> list[str]:
+    return [q["sql"] for q in ctx.captured_queries if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))]
+
+
+def test_two_reads_within_a_minute_write_nothing(town1):
+    # Issue 9 §3 cause 7: the session was saved on every request.
+    client = _signed_in("town1", "10.1.2.3", "办公室")
+    client.get("/")
+    with CaptureQueriesContext(connection) as ctx:
+        first = client.get("/")
+        second = client.get(reverse("organizations:tree"))
+    assert first.status_code == second.status_code == 200
+    assert _writes(ctx) == []
+    assert settings.SESSION_COOKIE_NAME not in second.cookies
+
+
+def _idle_policy(secadmin, *, version: int, idle_minutes: int) -> None:
+    policy_update(
+        actor=secadmin,
+        version=version,
+        password_max_age_days=90,
+        password_history_count=5,
+        lockout_failure_limit=5,
+        lockout_minutes=15,
+        address_failure_limit=30,
+        second_factor_for_everyone=False,
+        idle_minutes=idle_minutes,
+    )
+
+
+def test_a_read_a_minute_later_moves_the_session_and_its_cookie_forward(secadmin, town1):
+    _idle_policy(secadmin, version=0, idle_minutes=5)
+    client = _signed_in("town1", "10.1.2.3", "办公室")
+    client.get("/")
+    session = client.session
+    session[SEEN] = time.time() - 61
+    session.save()
+    UserSession.objects.update(last_seen_at=timezone.now() - datetime.timedelta(seconds=61))
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get("/")
+    assert response.status_code == 200
+    writes = _writes(ctx)
+    assert len([sql for sql in writes if "django_session" in sql]) == 1, writes
+    assert len([sql for sql in writes if "accounts_usersession" in sql]) == 1, writes
+    assert response.cookies[settings.SESSION_COOKIE_NAME]["max-age"] == 300
+    assert time.time() - client.session[SEEN] < 5
+    stored = Session.objects.get(session_key=client.session.session_key)
+    assert stored.expire_date > timezone.now() + datetime.timedelta(seconds=290)
+    assert UserSession.objects.get().last_seen_at > timezone.now() - datetime.timedelta(seconds=5)
+
+
+def test_a_session_follows_the_idle_limit_back_to_the_setting(secadmin, town1):
+    _idle_policy(secadmin, version=0, idle_minutes=5)
+    client = _signed_in("town1", "10.1.2.3", "办公室")
+    client.get("/")
+    assert client.session.get_expiry_age() == 300
+    _idle_policy(secadmin, version=1, idle_minutes=30)
+    response = client.get("/")
+    assert client.session.get_expiry_age() == settings.SESSION_COOKIE_AGE
+    assert response.cookies[settings.SESSION_COOKIE_NAME]["max-age"] == ""  # until the browser closes

@@ -1,5 +1,7 @@
 import datetime
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tests.api.conftest import ApiClient
@@ -87,3 +89,34 @@ def test_it_answers_the_health_check_when_the_database_answers(client, db):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json()["status"] == "ok"
+
+
+def _token_writes(ctx: CaptureQueriesContext) -> list[str]:
+    updates = (q["sql"] for q in ctx.captured_queries if q["sql"].lstrip().upper().startswith("UPDATE"))
+    return [sql for sql in updates if "accounts_apitoken" in sql]
+
+
+def test_calls_within_five_minutes_write_the_token_once(world, county):
+    # Issue 9 §3 cause 7: every call updated its token's last use.
+    token, raw = ApiToken.issue(county, name="报表脚本")
+    api = ApiClient(raw)
+    assert api.get("/organizations").status_code == 200
+    token.refresh_from_db()
+    first_use = token.last_used_at
+    with CaptureQueriesContext(connection) as ctx:
+        assert api.get("/organizations").status_code == 200
+        assert api.get("/cases").status_code == 200
+    assert _token_writes(ctx) == []
+    token.refresh_from_db()
+    assert token.last_used_at == first_use
+
+
+def test_a_call_after_five_minutes_notes_the_use_again(world, county):
+    token, raw = ApiToken.issue(county, name="报表脚本")
+    earlier = timezone.now() - datetime.timedelta(minutes=6)
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=earlier)
+    with CaptureQueriesContext(connection) as ctx:
+        assert ApiClient(raw).get("/organizations").status_code == 200
+    assert len(_token_writes(ctx)) == 1
+    token.refresh_from_db()
+    assert token.last_used_at > earlier + datetime.timedelta(minutes=5)

@@ -10,8 +10,8 @@ from zhengdun.cases.models import Case, CaseEvent
 from zhengdun.organizations.choices import PostRole
 from zhengdun.organizations.models import EconomyRecord, Organization, Person, Post
 
-# auth (token + its last use, permissions, scope) plus count and page.
-MAX_QUERIES = 8
+# auth (token, permissions, scope; a token used within minutes is not written again) plus count and page.
+MAX_QUERIES = 7
 # A people list is a bulk read of personal information, so it writes its audit row:
 # lock the chain head, insert, move the head (zhengdun/audit/services.record).
 AUDIT_ROW_QUERIES = 3

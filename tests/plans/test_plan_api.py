@@ -3,9 +3,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from tests.api.conftest import ApiClient
+from tests.api.conftest import api_client_for
 from tests.plans.plan_support import add_measure, in_days, ready_plan, review, screened_and_identified, submit
-from zhengdun.accounts.models import ApiToken
 from zhengdun.cases.models import Case
 from zhengdun.cases.states import CaseState
 from zhengdun.organizations.models import Organization
@@ -16,11 +15,7 @@ from zhengdun.plans.schemas import MeasureIn, MeasurePatch
 
 @pytest.fixture
 def api_as(world):
-    def make(user) -> ApiClient:
-        _token, raw = ApiToken.issue(user, name="测试")
-        return ApiClient(raw)
-
-    return make
+    return api_client_for
 
 
 @pytest.fixture

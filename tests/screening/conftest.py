@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from tests.api.conftest import ApiClient
-from zhengdun.accounts.models import ApiToken, User
+from tests.api.conftest import ApiClient, api_client_for
+from zhengdun.accounts.models import User
 from zhengdun.campaigns.models import Campaign, Criterion
 from zhengdun.organizations.models import Organization
 from zhengdun.screening import services
@@ -46,8 +46,4 @@ def round1(world: Any, campaign: Campaign, town1: User) -> ScreeningRound:
 
 @pytest.fixture
 def api_as(world: Any) -> Callable[[User], ApiClient]:
-    def make(user: User) -> ApiClient:
-        _token, raw = ApiToken.issue(user, name="测试")
-        return ApiClient(raw)
-
-    return make
+    return api_client_for

@@ -120,7 +120,7 @@ def test_it_lists_cases_in_a_fixed_number_of_queries(world, campaign, as_user, c
     for org in (world.village_e, world.village_w, world.community_s, world.village_n, world.village_m):
         case_open(campaign=campaign, organization=org, actor=county)
     client = as_user(county)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(8):
         response = client.get(reverse("cases:list"))
     assert response.content.decode().count("badge text-bg-secondary") == 5
 

@@ -1,4 +1,6 @@
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from zhengdun.audit.models import AuditEvent
@@ -80,9 +82,42 @@ def test_it_lists_organizations_in_a_fixed_number_of_queries(world, as_user, cou
         )
     client = as_user(county)
     client.get(reverse("organizations:tree"), {"q": "党支部"})
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(7):
         response = client.get(reverse("organizations:tree"), {"q": "党支部"})
     assert response.content.decode().count("测试村") >= min(rows, 50)
+
+
+def _add_villages(parent: Organization, count: int, start: int) -> None:
+    from zhengdun.organizations.choices import PostRole
+    from zhengdun.organizations.models import EconomyRecord, Person
+
+    for i in range(start, start + count):
+        org = Organization.objects.add_child(
+            Organization.objects.get(pk=parent.pk), instance=Organization(code=f"D{i:03d}", name=f"下级村{i}", parent=parent)
+        )
+        person = Person.objects.create(name=f"书记{i}", phone="13800000000", organization=org)
+        Post.objects.create(person=person, organization=org, role=PostRole.SECRETARY)
+        EconomyRecord.objects.create(organization=org, year=2025, income_wan=1)
+
+
+def test_the_detail_reads_its_children_in_a_fixed_number_of_queries(world, as_user, county):
+    # Issue 9 §3 cause 6: each child row read its parent once more (37 queries for a county root).
+    parent = Organization.objects.add_child(
+        Organization.objects.get(pk=world.town2_org.pk), instance=Organization(code="DP", name="大村片区", parent=world.town2_org)
+    )
+    client = as_user(county)
+    url = reverse("organizations:detail", args=[parent.pk])
+    _add_villages(parent, 5, 0)
+    client.get(url)
+    with CaptureQueriesContext(connection) as five:
+        response = client.get(url)
+    assert response.content.decode().count("下级村") == 5
+    _add_villages(parent, 45, 5)
+    with CaptureQueriesContext(connection) as fifty:
+        response = client.get(url)
+    page = response.content.decode()
+    assert page.count("下级村") == 50 and "下级组织（50）" in page
+    assert len(fifty.captured_queries) == len(five.captured_queries)
 
 
 def test_it_names_a_duplicate_code(world, as_user, town1):

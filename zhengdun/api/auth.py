@@ -1,5 +1,7 @@
+import datetime
 from typing import Any
 
+from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja.security import HttpBearer, SessionAuth
@@ -12,6 +14,19 @@ from zhengdun.accounts.separation import refusal
 from zhengdun.core import context
 from zhengdun.core.errors import NotPermitted
 from zhengdun.core.middleware import client_ip
+
+# A token's "last used" is kept to this precision, so that a read through the API writes
+# nothing most of the time (the tokens page shows it to the minute at best).
+LAST_USED_PRECISION = datetime.timedelta(minutes=5)
+
+
+def _note_use(token: ApiToken) -> None:
+    now = timezone.now()
+    stale = now - LAST_USED_PRECISION
+    if token.last_used_at is not None and token.last_used_at >= stale:
+        return
+    # Conditional, so that requests arriving together write the row once.
+    ApiToken.objects.filter(Q(last_used_at__isnull=True) | Q(last_used_at__lt=stale), pk=token.pk).update(last_used_at=now)
 
 
 def _refuse_separated_admin(user: Any) -> None:
@@ -33,7 +48,7 @@ class TokenAuth(HttpBearer):
             return None
         _refuse_separated_admin(found.user)
         token_guard.refuse_if_read_only(access=found.access, method=request.method or "GET")
-        ApiToken.objects.filter(pk=found.pk).update(last_used_at=timezone.now())
+        _note_use(found)
         request.user = found.user
         context.set_user(found.user)
         return found.user

@@ -8,7 +8,7 @@ from zhengdun.cases.models import Case, CaseEvent
 from zhengdun.cases.states import CaseState
 from zhengdun.cases.transitions import CASE_WORKFLOW
 from zhengdun.core.actors import Actor
-from zhengdun.core.scoping import restrict
+from zhengdun.core.scoping import restrict, subtree_q
 from zhengdun.organizations.models import Organization
 
 # States in which a case waits for someone's decision (a proposal, a removal
@@ -20,7 +20,7 @@ def open_candidates(user: Actor, campaign: Campaign) -> QuerySet[Organization]:
     """What a user may list for screening in a campaign: grassroots organizations in both scopes."""
     from zhengdun.cases.services import CASE_LEVELS
 
-    qs = Organization.objects.filter(level__in=CASE_LEVELS, path__startswith=campaign.scope.path)
+    qs = Organization.objects.filter(subtree_q(campaign.scope.path), level__in=CASE_LEVELS)
     return restrict(qs.select_related("parent"), user).order_by("path")
 
 

@@ -29,12 +29,17 @@ from typing import Any, TypeAlias, TypeVar
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Expression, F, Model, Q, QuerySet, Value
+from django.db.models.functions import Concat
 from django.http import Http404
 
 from zhengdun.core.actors import Actor
 
-STEPLEN = 4  # treebeard's default path step; Organization keeps it.
+# The materialized path of the tree (treebeard MP_Node's defaults; Organization declares
+# them from here, so the range below and the paths the tree writes cannot drift apart).
+STEPLEN = 4
+PATH_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+PATH_MAX_LENGTH = 255
 
 M = TypeVar("M", bound=Model)
 
@@ -64,6 +69,38 @@ def add_read_limit(limit: ReadLimit) -> None:
         _read_limits.append(limit)
 
 
+def next_prefix(prefix: str) -> str | None:
+    """The smallest path-alphabet string above every string that starts with `prefix`.
+
+    The last character goes up by one in the alphabet; a last character already at the
+    alphabet's end is dropped and the one before it goes up ("00AZ" -> "00B"). None when
+    every character is the last one ("ZZZZ"): nothing bounds that subtree from above.
+    Raises ValueError for a character outside the alphabet.
+    """
+    head = prefix.rstrip(PATH_ALPHABET[-1])
+    if not head:
+        return None
+    return head[:-1] + PATH_ALPHABET[PATH_ALPHABET.index(head[-1]) + 1]
+
+
+def subtree_q(prefix: str | Expression | F, field: str = "path") -> Q:
+    """`field` lies in the subtree whose path is `prefix`, the node itself included.
+
+    A range (prefix <= path < next prefix) instead of `__startswith`: SQLite turns
+    startswith into LIKE ... ESCAPE, which never uses an index, so a county's query would
+    scan the nation. The alphabet sorts the same way in the C collation and in the usual
+    locales (digits before capitals), so the range is the prefix on both databases.
+    A prefix that is an expression (OuterRef) gets the closed range up to the prefix
+    followed by the last character as often as a path can be long, which no path exceeds.
+    """
+    if isinstance(prefix, str):
+        upper = next_prefix(prefix)
+        q = Q(**{f"{field}__gte": prefix})
+        return q if upper is None else q & Q(**{f"{field}__lt": upper})
+    ceiling = Concat(prefix, Value(PATH_ALPHABET[-1] * PATH_MAX_LENGTH))
+    return Q(**{f"{field}__gte": prefix}) & Q(**{f"{field}__lte": ceiling})
+
+
 def may_read(user: Viewer, model: type[Model]) -> bool:
     return user is None or isinstance(user, AnonymousUser) or all(limit(user, model) for limit in _read_limits)
 
@@ -80,7 +117,7 @@ class Scope:
             return Q(pk__in=[])
         q = Q()
         for root in self.roots:
-            q |= Q(**{f"{lookup}__startswith": root})
+            q |= subtree_q(root, lookup)
         if reads_ancestors:
             ancestors = {root[:i] for root in self.roots for i in range(STEPLEN, len(root), STEPLEN)}
             if ancestors:

@@ -17,6 +17,7 @@ from decimal import Decimal
 from zhengdun.campaigns.models import Campaign
 from zhengdun.cases.models import Case
 from zhengdun.cases.states import CaseState
+from zhengdun.core.scoping import subtree_q
 from zhengdun.organizations.models import Organization
 from zhengdun.screening.signs import GRASSROOTS_LEVELS, compute_signs, grassroots
 
@@ -77,7 +78,7 @@ def honesty_report(campaign: Campaign, under: Organization) -> HonestyReport:
         # A township looks at its own villages: it is the one unit.
         units = {under.path: under}
     listed_ids = set(
-        Case.objects.filter(campaign=campaign, organization__path__startswith=under.path, state__in=ON_LIST).values_list(
+        Case.objects.filter(subtree_q(under.path, "organization__path"), campaign=campaign, state__in=ON_LIST).values_list(
             "organization_id", flat=True
         )
     )

@@ -9,7 +9,7 @@ from zhengdun.cases.models import Case
 from zhengdun.cases.selectors import case_list
 from zhengdun.cases.states import CaseState
 from zhengdun.core.actors import Actor
-from zhengdun.core.scoping import restrict
+from zhengdun.core.scoping import restrict, subtree_q
 from zhengdun.identification.services import DYNAMIC_LEVELS
 from zhengdun.organizations.models import Organization
 
@@ -26,5 +26,5 @@ def with_findings(qs: QuerySet[Case]) -> QuerySet[Case]:
 
 def dynamic_candidates(user: Actor, campaign: Campaign) -> QuerySet[Organization]:
     """What may be added dynamically: village-level organizations in the user's scope and the campaign's."""
-    qs = Organization.objects.filter(level__in=DYNAMIC_LEVELS, path__startswith=campaign.scope.path)
+    qs = Organization.objects.filter(subtree_q(campaign.scope.path), level__in=DYNAMIC_LEVELS)
     return restrict(qs.select_related("parent"), user).order_by("path")

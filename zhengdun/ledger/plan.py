@@ -23,7 +23,7 @@ from typing import Any
 from zhengdun.campaigns.models import Campaign
 from zhengdun.cases.models import Case
 from zhengdun.cases.states import CaseState
-from zhengdun.core.scoping import restrict
+from zhengdun.core.scoping import restrict, subtree_q
 from zhengdun.ledger import messages as msg
 from zhengdun.ledger.selectors import CURRENT_STATES, with_secretary_of_case
 from zhengdun.ledger.upload import Sheet, SheetRow, text
@@ -131,7 +131,7 @@ def build_plan(*, sheet: Sheet, campaign: Campaign, actor: Any) -> UploadPlan:
 def _candidates(rows: list[SheetRow], campaign: Campaign, actor: Any) -> dict[str, list[Organization]]:
     """Organizations in scope and in the campaign, by name; one query."""
     names = {row.name for row in rows}
-    qs = restrict(Organization.objects.filter(name__in=names, path__startswith=campaign.scope.path), actor)
+    qs = restrict(Organization.objects.filter(subtree_q(campaign.scope.path), name__in=names), actor)
     found: dict[str, list[Organization]] = defaultdict(list)
     for org in qs.select_related("parent").order_by("path"):
         found[org.name].append(org)

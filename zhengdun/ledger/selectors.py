@@ -19,7 +19,7 @@ from zhengdun.cases.models import Case
 from zhengdun.cases.states import CaseState
 from zhengdun.core.errors import ServiceError
 from zhengdun.core.masking import can_see_personal_info, phone_for
-from zhengdun.core.scoping import ensure_org_in_scope, restrict, scope_for
+from zhengdun.core.scoping import ensure_org_in_scope, restrict, scope_for, subtree_q
 from zhengdun.ledger import messages as msg
 from zhengdun.organizations.choices import Level, PostRole
 from zhengdun.organizations.models import Organization, Post
@@ -104,7 +104,7 @@ def listed_cases(user: Any, campaign: Campaign, *, under: Organization | None = 
 def _listed(user: Any, campaign: Campaign, *, under: Organization | None, states: tuple[str, ...]) -> QuerySet[Case]:
     qs = restrict(Case.objects.filter(campaign=campaign, state__in=states), user)
     if under is not None:
-        qs = qs.filter(organization__path__startswith=under.path)
+        qs = qs.filter(subtree_q(under.path, "organization__path"))
     return qs.select_related("organization", "organization__parent").order_by("organization__path")
 
 
@@ -193,7 +193,7 @@ def unit_choices(user: Any, campaign: Campaign) -> QuerySet[Organization]:
     campaign_path = campaign.scope.path
     step = Organization.steplen
     above = [campaign_path[:end] for end in range(step, len(campaign_path) + 1, step)]
-    return qs.filter(models.Q(path__startswith=campaign_path) | models.Q(path__in=above)).order_by("path")
+    return qs.filter(subtree_q(campaign_path) | models.Q(path__in=above)).order_by("path")
 
 
 def default_unit(user: Any, campaign: Campaign, choices: QuerySet[Organization]) -> Organization | None:
@@ -201,4 +201,4 @@ def default_unit(user: Any, campaign: Campaign, choices: QuerySet[Organization])
     own = choices.filter(pk=campaign.scope_id).first()
     if own is not None:
         return own
-    return choices.filter(path__startswith=campaign.scope.path).order_by("path").first()
+    return choices.filter(subtree_q(campaign.scope.path)).order_by("path").first()

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from treebeard.mp_tree import MP_Node
 
+from zhengdun.core.scoping import PATH_ALPHABET, STEPLEN
 from zhengdun.organizations.choices import Domain, Kind, Level, PostRole
 
 PHONE_RE = re.compile(r"^(1\d{10}|0\d{2,3}-?\d{7,8})$")
@@ -55,7 +56,10 @@ def validate_code(value: str) -> None:
 
 class Organization(MP_Node):
     """A Party organization. The tree is a materialized path (treebeard MP):
-    a subtree is `path LIKE 'prefix%'`, one indexed query at any depth."""
+    a subtree is a range of paths (core.scoping.subtree_q), one indexed query at any depth."""
+
+    steplen = STEPLEN
+    alphabet = PATH_ALPHABET
 
     code = models.CharField("组织编码", max_length=32, unique=True, validators=[validate_code])
     # Mirrors the path's parent so lists show "上级组织" with a join; only the

@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 
 from zhengdun.core.actors import Actor
-from zhengdun.core.scoping import restrict
+from zhengdun.core.scoping import restrict, scope_for, subtree_q
 from zhengdun.organizations.choices import PostRole
 from zhengdun.organizations.models import LINKING_ROLES, EconomyRecord, Organization, Person, Post
 
@@ -57,7 +57,7 @@ def org_filtered(
     it, then annotate only those (with_secretary), so deep pages skip rows cheaply."""
     qs = restrict(Organization.objects.select_related("parent"), user)
     if under is not None:
-        qs = qs.filter(path__startswith=under.path)
+        qs = qs.filter(subtree_q(under.path))
     if q:
         qs = qs.filter(Q(name__icontains=q) | Q(code__icontains=q))
     if level:
@@ -68,13 +68,22 @@ def org_filtered(
 
 
 def org_children(user: Any, org: Organization) -> QuerySet[Organization]:
-    return with_secretary(restrict(Organization.objects.filter(parent=org), user)).order_by("path")
+    # The rows show their parent's name: joined here, not read once per row.
+    children = Organization.objects.filter(parent=org).select_related("parent")
+    return with_secretary(restrict(children, user)).order_by("path")
 
 
 def org_roots_for(user: Any) -> QuerySet[Organization]:
-    """The top nodes a user sees: its own organization and linked ones."""
+    """The top nodes a user sees: its own organization and linked ones.
+
+    These are the roots of its scope (the tree's roots for an unrestricted user), read
+    by path. "Whose parent the user does not see" says the same as a NOT IN subquery,
+    which PostgreSQL re-checks row by row once the subtree outgrows work_mem.
+    """
+    scope = scope_for(user)
     qs = restrict(Organization.objects.all(), user)
-    return qs.exclude(parent__in=qs).order_by("path")
+    qs = qs.filter(depth=1) if scope.unrestricted else qs.filter(path__in=scope.roots)
+    return qs.order_by("path")
 
 
 def person_list(user: Any, *, q: str = "") -> QuerySet[Person]:
@@ -98,8 +107,10 @@ def org_search(
     """
     qs = restrict(Organization.objects.select_related("parent"), user)
     if under_id is not None:
-        under_path = Organization.objects.filter(pk=under_id).values_list("path", flat=True).first() or "-"
-        qs = qs.filter(path__startswith=under_path)
+        under_path = Organization.objects.filter(pk=under_id).values_list("path", flat=True).first()
+        if under_path is None:
+            return []
+        qs = qs.filter(subtree_q(under_path))
     if q:
         qs = qs.filter(Q(name__icontains=q) | Q(code__icontains=q))
     if levels:

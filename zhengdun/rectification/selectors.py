@@ -9,7 +9,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from zhengdun.core.actors import Actor
-from zhengdun.core.scoping import get_object_or_404, restrict
+from zhengdun.core.scoping import get_object_or_404, restrict, subtree_q
 from zhengdun.plans.models import Plan, Task, TaskEvent, TaskStatus
 from zhengdun.plans.transitions import TASK_WORKFLOW
 from zhengdun.rectification.models import Evidence, ExtensionEvent, ExtensionRequest, ExtensionStatus, ProgressReport
@@ -107,10 +107,10 @@ def extensions_to_decide(user: Actor) -> QuerySet[ExtensionRequest]:
         if not user.organization_id:
             return qs.none()
         own = user.organization.path  # type: ignore[attr-defined]
-        by_requester = Q(requested_by__organization__path__startswith=own) & ~Q(requested_by__organization__path=own)
+        by_requester = subtree_q(own, "requested_by__organization__path") & ~Q(requested_by__organization__path=own)
         task_org = "task__plan__case__organization__path"
         # A request whose account is gone counts as asked by the task's own organization.
-        by_task = Q(requested_by__organization__isnull=True) & Q(**{f"{task_org}__startswith": own}) & ~Q(**{task_org: own})
+        by_task = Q(requested_by__organization__isnull=True) & subtree_q(own, task_org) & ~Q(**{task_org: own})
         qs = qs.filter(by_requester | by_task)
     return qs.order_by("requested_at", "id")
 

@@ -15,7 +15,7 @@ from django.db.models import Count, F, Func, OuterRef, Q, QuerySet, Subquery
 from zhengdun.campaigns.models import Campaign, Criterion
 from zhengdun.cases.models import Case
 from zhengdun.cases.states import CaseState
-from zhengdun.core.scoping import get_object_or_404, restrict
+from zhengdun.core.scoping import get_object_or_404, restrict, subtree_q
 from zhengdun.organizations.models import Organization
 from zhengdun.screening.models import Conclusion, Finding, ScreeningRecord, ScreeningRound
 from zhengdun.screening.signs import GRASSROOTS_LEVELS, Sign, compute_signs, grassroots
@@ -31,7 +31,7 @@ FILTERS = {
 def round_list(user: Any) -> QuerySet[ScreeningRound]:
     """Rounds under the user's subtree, with their progress counted in the same query."""
     org_count = (
-        Organization.objects.filter(path__startswith=OuterRef("jurisdiction__path"), level__in=GRASSROOTS_LEVELS)
+        Organization.objects.filter(subtree_q(OuterRef("jurisdiction__path")), level__in=GRASSROOTS_LEVELS)
         .order_by()
         .annotate(n=Func(F("pk"), function="COUNT"))
         .values("n")
@@ -123,7 +123,7 @@ def round_table(user: Any, rnd: ScreeningRound, *, only: str = "") -> RoundTable
     cases = {
         org_id: (case_id, state)
         for org_id, case_id, state in Case.objects.filter(
-            campaign_id=rnd.campaign_id, organization__path__startswith=rnd.jurisdiction.path
+            subtree_q(rnd.jurisdiction.path, "organization__path"), campaign_id=rnd.campaign_id
         ).values_list("organization_id", "id", "state")
     }
     signs = compute_signs(rnd.campaign, rnd.jurisdiction)

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from zhengdun.campaigns.models import Campaign
 from zhengdun.cases.models import Case
+from zhengdun.core.scoping import subtree_q
 from zhengdun.organizations.choices import Level, PostRole
 from zhengdun.organizations.models import AnnualFigures, EconomyRecord, Organization, Post
 
@@ -34,7 +35,7 @@ class Sign:
 
 def grassroots(under: Organization) -> QuerySet[Organization]:
     """The organizations a screening looks at: villages, communities and other grassroots units."""
-    return Organization.objects.filter(path__startswith=under.path, level__in=GRASSROOTS_LEVELS)
+    return Organization.objects.filter(subtree_q(under.path), level__in=GRASSROOTS_LEVELS)
 
 
 def compute_signs(campaign: Campaign, under: Organization, *, today: datetime.date | None = None) -> dict[int, list[Sign]]:
@@ -42,7 +43,7 @@ def compute_signs(campaign: Campaign, under: Organization, *, today: datetime.da
     orgs = grassroots(under)
     ids = set(orgs.values_list("id", flat=True))
     signs: dict[int, list[Sign]] = defaultdict(list)
-    prefix = Q(organization__path__startswith=under.path)
+    prefix = subtree_q(under.path, "organization__path")
     _secretary(campaign, prefix, ids, today, signs)
     _members_stars_petitions(campaign, prefix, today, signs)
     _income(campaign, prefix, signs)

@@ -22,6 +22,10 @@ from zhengdun.accounts.security.signals import SEEN
 # How often a session's "last activity" is written: often enough to tell sessions apart,
 # seldom enough that a page view costs no extra write.
 TOUCH_SECONDS = 60
+# Where Django's set_expiry keeps a session's own expiry (none: SESSION_COOKIE_AGE). Set only
+# when the policy's idle limit differs from what the session holds, since setting it marks the
+# session modified, and a modified session is saved.
+EXPIRY_KEY = "_session_expiry"
 # Reachable while the password must change (the second factor's pages may join them).
 # The second factor comes first for who needs one: its pages stay open, or the two gates would send
 # the user back and forth.
@@ -46,10 +50,15 @@ class SignInRulesMiddleware:
             messages.info(request, MSG_IDLE)
             return redirect(f"{settings.LOGIN_URL}?next={request.path}")
         if seen is None or now - float(seen) > TOUCH_SECONDS:
+            # The one write of the minute: the session (SESSION_SAVE_EVERY_REQUEST is off, so
+            # a read within the minute saves nothing) and its row on the sessions page. Saving
+            # moves the expiry and the cookie's age forward; the idle limit counts from SEEN,
+            # so a session may end up to a minute early, never late.
             UserSession.objects.filter(session_key=request.session.session_key).update(last_seen_at=timezone.now())
             request.session[SEEN] = now
-        if rules.idle_seconds != settings.SESSION_COOKIE_AGE:
-            request.session.set_expiry(rules.idle_seconds)
+        expiry = None if rules.idle_seconds == settings.SESSION_COOKIE_AGE else rules.idle_seconds
+        if request.session.get(EXPIRY_KEY) != expiry:
+            request.session.set_expiry(expiry)
         if must_change(user) and not self._open(request):
             return self._to_password_change(request)
         return self.get_response(request)

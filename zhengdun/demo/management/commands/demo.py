@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from zhengdun.accounts.roles import Role
+from zhengdun.core.scoping import subtree_q
 from zhengdun.demo.builder import PASSWORD, DemoResult, build_demo
 from zhengdun.demo.plan import DEFAULT_TOWNSHIPS, DEFAULT_VILLAGES_PER_TOWNSHIP, DemoError, make_plan
 from zhengdun.notices.models import PlanNotice
@@ -49,7 +50,7 @@ class Command(BaseCommand):
             out.write(self.style.WARNING("演示数据已存在，未重复创建"))
         county = Organization.objects.filter(code=county_code).first()
         if county is not None:
-            subtree = Organization.objects.filter(path__startswith=county.path)
+            subtree = Organization.objects.filter(subtree_q(county.path))
             towns = subtree.filter(level=Level.TOWNSHIP).count()
             villages = subtree.filter(level=Level.VILLAGE).count()
             out.write(f"{county.name}：乡镇（街道）{towns} 个，村（社区）{villages} 个")
@@ -59,7 +60,7 @@ class Command(BaseCommand):
             out.write(self.style.WARNING(f"因同名或已被占用而跳过：{'、'.join(result.skipped)}"))
         if county is not None:
             published = PlanNotice.objects.filter(
-                plan__case__organization__path__startswith=county.path, published_at__isnull=False
+                subtree_q(county.path, "plan__case__organization__path"), published_at__isnull=False
             )
             sample = published.order_by("plan__case__organization__path").first()
             if sample is not None:
