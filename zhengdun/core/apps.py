@@ -5,3 +5,7 @@ class CoreConfig(AppConfig):
     name = "zhengdun.core"
     label = "core"
     verbose_name = "基础"
+
+    def ready(self) -> None:
+        # The queue's task that runs a job by id, known to every consumer.
+        from zhengdun.core.jobs import queue  # noqa: F401
