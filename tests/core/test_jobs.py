@@ -4,12 +4,13 @@ import datetime
 
 import pytest
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from zhengdun.audit.models import AuditEvent
 from zhengdun.core.errors import ConflictError, ServiceError
 from zhengdun.core.jobs import registry
 from zhengdun.core.jobs.models import Job, JobState
-from zhengdun.core.jobs.services import ERR_FAILED, job_enqueue, job_run, job_run_daily
+from zhengdun.core.jobs.services import ERR_FAILED, job_enqueue, job_files_purge, job_run, job_run_daily
 from zhengdun.core.jobs.transitions import JOB_WORKFLOW
 from zhengdun.core.system import SYSTEM
 
@@ -139,7 +140,7 @@ def test_an_unknown_kind_is_refused_at_once():
 
 def test_the_apps_register_their_daily_jobs():
     daily = {p.kind.name: (p.hour, p.minute) for p in registry.periodic()}
-    assert daily == {"seal_audit": (0, 10), "purge_deleted_files": (3, 0)}
+    assert daily == {"seal_audit": (0, 10), "purge_deleted_files": (3, 0), "purge_job_files": (3, 30)}
     from huey.contrib.djhuey import HUEY
 
     names = {task.name for task in HUEY._registry.periodic_tasks}
@@ -162,3 +163,19 @@ def test_the_daily_purge_runs_as_the_system():
     job = job_run_daily(name="purge_deleted_files", on=datetime.date(2026, 12, 2))
     assert job is not None and job.state == JobState.DONE
     assert job.result["files"] == 0 and "已清除 0 个" in job.result["summary"]
+
+
+def test_finished_jobs_files_go_after_job_file_days(settings, tmp_path):
+    settings.JOB_DIR, settings.JOB_FILE_DAYS = tmp_path, 7
+    now = timezone.now()
+    old, _ = enqueue(key="org=old")
+    new, _ = enqueue(key="org=new")
+    for job, age in ((old, 8), (new, 6)):
+        (tmp_path / f"{job.pk}.xlsx").write_bytes(b"x")
+        Job.objects.filter(pk=job.pk).update(
+            state=JobState.DONE, result_file=f"{job.pk}.xlsx", finished_at=now - datetime.timedelta(days=age)
+        )
+    assert job_files_purge(now=now) == 1
+    assert not (tmp_path / f"{old.pk}.xlsx").exists() and (tmp_path / f"{new.pk}.xlsx").exists()
+    assert Job.objects.get(pk=old.pk).result_file == "" and Job.objects.get(pk=old.pk).state == JobState.DONE
+    assert AuditEvent.objects.filter(action="delete", actor_name="system").get().note == "删除 1 个已满 7 天的后台任务结果文件"

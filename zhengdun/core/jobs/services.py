@@ -41,6 +41,8 @@ NOTE_PERSONAL = "（含未脱敏的个人信息）"
 # The audit trail's client address of rows written by a consumer.
 JOB_ADDRESS = "job"
 DAILY_KEY = "daily"
+PURGE_FILES_JOB = "purge_job_files"
+NOTE_PURGED = "删除 {files} 个已满 {days} 天的后台任务结果文件"
 
 
 def job_enqueue(
@@ -167,3 +169,28 @@ def job_download(*, job: Job, actor: Actor) -> Path:
         after={"job": job.pk, "kind": job.kind, "file": job.file_name, "personal_info": personal},
     )
     return path
+
+
+def job_files_purge(*, now: datetime.datetime | None = None) -> int:
+    """Remove finished jobs' files older than JOB_FILE_DAYS (exports hold personal information:
+    they are not kept longer than their owner needs to fetch them). Returns how many went."""
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=settings.JOB_FILE_DAYS)
+    old = Job.objects.filter(finished_at__lt=cutoff).exclude(result_file="")
+    removed = 0
+    for job in old.only("pk", "result_file"):
+        (Path(settings.JOB_DIR) / job.result_file).unlink(missing_ok=True)
+        # Not a state change: the job stays done, its file is gone (the download says so).
+        Job.objects.filter(pk=job.pk).update(result_file="")
+        removed += 1
+    if removed:
+        recording.record_event("delete", actor=SYSTEM, note=NOTE_PURGED.format(files=removed, days=settings.JOB_FILE_DAYS))
+    return removed
+
+
+def _run_files_purge(job: Job, progress: registry.Progress) -> registry.Outcome:
+    removed = job_files_purge()
+    return registry.Outcome(summary=NOTE_PURGED.format(files=removed, days=settings.JOB_FILE_DAYS), result={"files": removed})
+
+
+def register() -> None:
+    registry.register_daily(PURGE_FILES_JOB, label="删除过期的后台任务结果文件", run=_run_files_purge, hour=3, minute=30)

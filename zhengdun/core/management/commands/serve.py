@@ -15,11 +15,13 @@ from django.core.wsgi import get_wsgi_application
 
 CONSUMER_STARTED = "已启动后台任务进程（pid {pid}）"
 CONSUMER_STOP_SECONDS = 10
+# `manage.py run_huey`: its workers and queue come from settings.HUEY.
+CONSUMER_COMMAND = ("-m", "django", "run_huey")
 
 
 def start_consumer() -> subprocess.Popen[bytes]:
     # A process of its own, not a thread: a long export does not hold up the web server's threads.
-    return subprocess.Popen([sys.executable, "-m", "django", "run_huey"], cwd=settings.BASE_DIR)
+    return subprocess.Popen([sys.executable, *CONSUMER_COMMAND], cwd=settings.BASE_DIR)
 
 
 def stop_consumer(consumer: subprocess.Popen[bytes]) -> None:
