@@ -157,3 +157,18 @@ def test_the_workbook_is_written_in_constant_memory(world, campaign, tmp_path):
     assert peak < 4 * 1024 * 1024, peak
     last = load_workbook(tmp_path / "20000.xlsx", read_only=True).worksheets[0].iter_rows(min_row=20_004, values_only=True)
     assert next(last)[1] == "第20000村党支部"
+
+
+def test_a_file_gone_after_job_file_days_says_so(
+    settings, as_user, world, campaign, town1, cases, django_capture_on_commit_callbacks
+):
+    from zhengdun.core.jobs.services import ERR_FILE_GONE
+
+    settings.EXPORT_JOB_ROWS = 1
+    client = as_user(town1)
+    job = _start(client, campaign, world.town1_org, django_capture_on_commit_callbacks)
+    job.refresh_from_db()
+    (Path(settings.JOB_DIR) / job.result_file).unlink()
+    response = client.get(reverse("jobs:download", args=[job.pk]), follow=True)
+    assert ERR_FILE_GONE in response.content.decode()
+    assert not AuditEvent.objects.filter(action=Action.DOWNLOAD).exists()
