@@ -292,7 +292,7 @@ EXPORT_JOB_ROWS = max(0, int(os.environ.get("EXPORT_JOB_ROWS", "2000")))
 JOB_FILE_DAYS = max(1, int(os.environ.get("JOB_FILE_DAYS", "7")))
 JOB_DIR = DATA_DIR / "jobs"
 _HUEY_STORAGE: dict[str, dict[str, Any]] = {
-    "sqlite": {"huey_class": "huey.SqliteHuey", "filename": str(JOBS_SQLITE_FILE)},
+    "sqlite": {"huey_class": "zhengdun.core.jobs.storage.LazySqliteHuey", "filename": str(JOBS_SQLITE_FILE)},
     "redis": {"huey_class": "huey.RedisHuey", "url": REDIS_URL},
     "postgres": {"huey_class": "huey.PostgresHuey", "dsn": os.environ.get("DATABASE_URL", "")},
 }
