@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.test import Client
+from huey.contrib.djhuey import HUEY
 
 from tests.personas import World, build_world, second_factor_device
 from zhengdun.accounts import policy
@@ -26,6 +28,41 @@ def _policy_kept_for_the_test(monkeypatch: pytest.MonkeyPatch) -> None:
     # sees another's policy and query counts do not depend on how long a test takes.
     monkeypatch.setattr(policy, "CACHE_SECONDS", float("inf"))
     policy.forget()
+
+
+@pytest.fixture(autouse=True)
+def _jobs_at_once(settings: Any, tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Jobs run as soon as they are sent (Huey's immediate mode, on its memory storage: no
+    # file, no consumer), their files go to the test's own folder, and `manage.py serve`
+    # starts no consumer process. tests/core/test_job_consumer.py runs a real consumer.
+    from zhengdun.core.management.commands import serve
+
+    HUEY.immediate = True
+    settings.JOB_DIR = tmp_path / "jobs"
+    monkeypatch.setattr(serve, "start_consumer", lambda: None)
+
+
+@pytest.fixture
+def job_consumer(tmp_path: Any) -> Iterator[Any]:
+    """A real Huey consumer (two worker threads) on a queue in a SQLite file, as `make run` has
+    one; jobs sent while it runs wait in the file until a worker takes them. Needs a database
+    the workers' connections see: use it with transactional_db (or live_server)."""
+    import signal
+
+    from huey.storage import SqliteStorage
+
+    handlers = {signum: signal.getsignal(signum) for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
+    HUEY.immediate = False
+    HUEY.storage = SqliteStorage(name="zhengdun-test", filename=str(tmp_path / "queue.sqlite3"))
+    consumer = HUEY.create_consumer(workers=2, worker_type="thread", periodic=False, initial_delay=0.05, max_delay=0.2)
+    consumer.start()
+    try:
+        yield consumer
+    finally:
+        consumer.stop(graceful=True)
+        for signum, handler in handlers.items():
+            signal.signal(signum, handler)
+        HUEY.immediate = True
 
 
 @pytest.fixture

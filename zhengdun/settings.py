@@ -13,9 +13,11 @@ import logging
 import os
 import secrets
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("ZHENGDUN_DATA_DIR", BASE_DIR / "data"))
@@ -83,6 +85,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "treebeard",
     "ninja",
+    "huey.contrib.djhuey",
     "zhengdun.core",
     "zhengdun.audit",
     "zhengdun.organizations",
@@ -280,6 +283,35 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if REDIS_URL:
     CACHES["ratelimit"] = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "zd"}
+
+# Background jobs (zhengdun/core/jobs/) on Huey: its queue in a SQLite file under the data
+# folder by default (nothing to install or start), in Redis when REDIS_URL is set (any number of
+# consumers on any machines), or in PostgreSQL (`JOBS_QUEUE=postgres`, the DATABASE_URL database).
+# `make run` starts one consumer (`manage.py run_huey`) beside the web server.
+JOBS_QUEUE = os.environ.get("JOBS_QUEUE", "redis" if REDIS_URL else "sqlite")
+if JOBS_QUEUE not in ("sqlite", "redis", "postgres"):
+    raise ImproperlyConfigured(f"JOBS_QUEUE must be sqlite, redis or postgres, not {JOBS_QUEUE!r}")
+JOBS_SQLITE_FILE = Path(os.environ.get("JOBS_SQLITE_FILE", DATA_DIR / "jobs.sqlite3"))
+JOBS_WORKERS = max(1, int(os.environ.get("JOBS_WORKERS", "2")))
+# An export of more rows than this runs as a job with a progress bar; a smaller one downloads at once.
+EXPORT_JOB_ROWS = max(0, int(os.environ.get("EXPORT_JOB_ROWS", "2000")))
+# Finished jobs' files are kept this many days for their owner to download.
+JOB_FILE_DAYS = max(1, int(os.environ.get("JOB_FILE_DAYS", "7")))
+JOB_DIR = DATA_DIR / "jobs"
+_HUEY_STORAGE: dict[str, dict[str, Any]] = {
+    "sqlite": {"huey_class": "zhengdun.core.jobs.storage.LazySqliteHuey", "filename": str(JOBS_SQLITE_FILE)},
+    "redis": {"huey_class": "huey.RedisHuey", "url": REDIS_URL},
+    "postgres": {"huey_class": "huey.PostgresHuey", "dsn": os.environ.get("DATABASE_URL", "")},
+}
+HUEY = {
+    "name": "zhengdun",
+    # Tests switch the queue to immediate mode (tests/conftest.py); a real consumer is tested apart.
+    "immediate": False,
+    "results": False,
+    "utc": False,  # periodic jobs run at local (TIME_ZONE) hours
+    **_HUEY_STORAGE[JOBS_QUEUE],
+    "consumer": {"workers": JOBS_WORKERS, "worker_type": "thread", "periodic": True, "check_worker_health": True},
+}
 
 # The audit trail is kept at least this long (never under 180 days); the
 # PostgreSQL guard refuses earlier deletes and is re-created with this value by

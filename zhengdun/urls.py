@@ -26,5 +26,6 @@ urlpatterns = [
     path("p/", include((notice_urls.public_urlpatterns, "public"))),
     path("audit/", include("zhengdun.audit.urls")),
     path("ledger/", include("zhengdun.ledger.urls")),
+    path("jobs/", include("zhengdun.core.jobs.urls")),
     path("api/v1/", api.urls),
 ]

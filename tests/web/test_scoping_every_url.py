@@ -18,6 +18,7 @@ from tests.plans import plan_support
 from tests.rectification.support import web_scoping_objects
 from zhengdun.campaigns.services import campaign_create_from_template
 from zhengdun.cases.services import case_open
+from zhengdun.core.jobs.models import Job
 from zhengdun.organizations.models import Post
 from zhengdun.screening.services import round_open
 
@@ -59,6 +60,10 @@ def _names(patterns: list[Any], prefix: str = "") -> list[tuple[str, dict[str, A
     return found
 
 
+def _export_job(owner: Any, unit: Any) -> Job:
+    return Job.objects.create(kind="ledger_export", key=f"unit={unit.pk}", label="导出台账", owner=owner, org_path=unit.path)
+
+
 @pytest.fixture
 def town1_objects(world: Any, campaign: Any, town1: Any, county: Any) -> dict[str, Any]:
     case = case_open(campaign=campaign, organization=world.village_e, actor=town1)
@@ -78,6 +83,7 @@ def town1_objects(world: Any, campaign: Any, town1: Any, county: Any) -> dict[st
         "campaign_pk": own.pk,
         "screening": screening.pk,
         "org_pk": world.village_e.pk,
+        "jobs": _export_job(world.users["town1"], world.town1_org).pk,
         **web_scoping_objects(campaign, world.community_s),
         **copycheck_support.web_scoping_objects(campaign, world.town1_org),
         **notice_support.scoping_ids(campaign, world.town1_org),
@@ -122,6 +128,7 @@ def town2_objects(world: Any, campaign: Any, county: Any) -> dict[str, Any]:
         "campaign_pk": own.pk,
         "screening": screening.pk,
         "org_pk": world.village_n.pk,
+        "jobs": _export_job(world.users["town2"], world.town2_org).pk,
         **web_scoping_objects(campaign, world.village_m),
         **copycheck_support.web_scoping_objects(campaign, world.town2_org),
         **notice_support.scoping_ids(campaign, world.town2_org),

@@ -8,10 +8,11 @@ class AuditConfig(AppConfig):
     verbose_name = "审计日志"
 
     def ready(self) -> None:
-        from zhengdun.audit import guard
+        from zhengdun.audit import guard, jobs
         from zhengdun.audit.services import record
         from zhengdun.core import recording
 
         recording.install(record)
+        jobs.register()
         # After every migrate, so a changed AUDIT_RETENTION_DAYS reaches the database guard.
         post_migrate.connect(guard.reinstall_after_migrate, sender=self, dispatch_uid="zhengdun_audit_guard")

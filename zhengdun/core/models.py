@@ -45,3 +45,9 @@ class RateLimitCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.count} 次（至 {self.expires_at:%Y-%m-%d %H:%M:%S}）"
+
+
+# The job tables live in their own package; imported here so that Django finds them.
+from zhengdun.core.jobs.models import Job, JobEvent  # noqa: E402
+
+__all__ = ["Job", "JobEvent", "RateLimitCount", "TransitionEvent"]

@@ -24,6 +24,7 @@ class Recorder(Protocol):
         before: dict[str, Any] | None = None,
         after: dict[str, Any] | None = None,
         note: str = "",
+        org_path: str | None = None,
     ) -> object: ...
 
 
@@ -48,3 +49,12 @@ def record_event(action: str, *, actor: Actor, note: str, after: dict[str, Any] 
     if _recorder is None:
         raise ImproperlyConfigured("no audit recorder is installed (the audit app installs one)")
     _recorder(action, None, actor=actor, after=after, note=note)
+
+
+def record_object(
+    action: str, obj: Model, *, actor: Actor, note: str, org_path: str, after: dict[str, Any] | None = None
+) -> None:
+    """A row about one object of core's own (a job's file downloaded), filed under the organization at `org_path`."""
+    if _recorder is None:
+        raise ImproperlyConfigured("no audit recorder is installed (the audit app installs one)")
+    _recorder(action, obj, actor=actor, after=after, note=note, org_path=org_path or None)

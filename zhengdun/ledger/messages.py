@@ -39,3 +39,10 @@ NOTE_IMPORT = "上传台账“{file}”（{campaign}）：" + SUMMARY
 NOTE_EXPORT = "导出台账（{campaign}，{unit}，{rows} 个组织，{phones}，{fmt}）"
 PHONES_UNMASKED = "含完整电话号码"
 PHONES_MASKED = "电话号码已脱敏"
+
+# The export as a background job (more rows than EXPORT_JOB_ROWS).
+JOB_LABEL = "导出台账：{campaign}，{unit}"
+JOB_DONE = "已导出 {rows} 个组织（{phones}）"
+JOB_STARTED = "台账共 {rows} 个组织，正在后台生成，完成后可在本页下载"
+ERR_JOB_OWNER = "发起导出的账号已停用或已删除，导出未进行"
+ERR_JOB_SCOPE = "整顿工作或组织已不在发起人的管辖范围内，导出未进行"

@@ -7,7 +7,9 @@ parent and current secretary in one statement) and the contact leaders.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import islice
 from typing import Any
 
 from django.core.paginator import Page, Paginator
@@ -129,11 +131,9 @@ def contact_leaders(user: Any, org_ids: list[int]) -> dict[int, str]:
     return text
 
 
-def ledger_rows(user: Any, campaign: Campaign, *, under: Organization, listing: str = Listing.CURRENT) -> list[LedgerRow]:
-    ensure_org_in_scope(user, under)
-    cases = list(listed_cases(user, campaign, under=under, states=listing_states(listing)))
+def _rows_of(user: Any, cases: list[Case], first_number: int) -> list[LedgerRow]:
     leaders = contact_leaders(user, [case.organization_id for case in cases])
-    return [_row(user, number, case, leaders) for number, case in enumerate(cases, start=1)]
+    return [_row(user, number, case, leaders) for number, case in enumerate(cases, start=first_number)]
 
 
 def _row(user: Any, number: int, case: Case, leaders: dict[int, str]) -> LedgerRow:
@@ -156,6 +156,34 @@ def _row(user: Any, number: int, case: Case, leaders: dict[int, str]) -> LedgerR
         measures=case.measures,
         contact_leaders=leaders.get(org.pk, ""),
     )
+
+
+def ledger_rows(user: Any, campaign: Campaign, *, under: Organization, listing: str = Listing.CURRENT) -> list[LedgerRow]:
+    ensure_org_in_scope(user, under)
+    cases = list(listed_cases(user, campaign, under=under, states=listing_states(listing)))
+    return _rows_of(user, cases, 1)
+
+
+def ledger_count(user: Any, campaign: Campaign, *, under: Organization, listing: str = Listing.CURRENT) -> int:
+    """How many rows the ledger has, without reading them (decides whether it is exported as a job)."""
+    check_overlap(campaign, under)
+    ensure_org_in_scope(user, under)
+    qs = restrict(Case.objects.filter(campaign=campaign, state__in=listing_states(listing)), user)
+    return qs.filter(subtree_q(under.path, "organization__path")).count()
+
+
+def iter_ledger_rows(
+    user: Any, campaign: Campaign, *, under: Organization, listing: str = Listing.CURRENT, chunk: int = 1000
+) -> Iterator[LedgerRow]:
+    """The ledger's rows in tree order, `chunk` cases at a time, so that a province's
+    ledger is never held in memory whole (the export job streams it)."""
+    ensure_org_in_scope(user, under)
+    check_overlap(campaign, under)
+    cases = listed_cases(user, campaign, under=under, states=listing_states(listing)).iterator(chunk_size=chunk)
+    number = 1
+    while batch := list(islice(cases, chunk)):
+        yield from _rows_of(user, batch, number)
+        number += len(batch)
 
 
 def ledger_for(user: Any, campaign: Campaign, *, under: Organization, listing: str = Listing.CURRENT) -> Ledger:

@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -23,16 +25,20 @@ from zhengdun.audit.services import record
 from zhengdun.campaigns.models import Campaign
 from zhengdun.cases.services import case_update
 from zhengdun.core.errors import ConflictError, NotPermitted, ServiceError
+from zhengdun.core.jobs.models import Job
+from zhengdun.core.jobs.services import job_enqueue
+from zhengdun.core.masking import can_see_personal_info
 from zhengdun.core.xlsx_reading import FileRejected
 from zhengdun.ledger import messages as msg
 from zhengdun.ledger import xlsx
 from zhengdun.ledger.plan import UploadPlan, build_plan
-from zhengdun.ledger.selectors import Ledger, Listing, ledger_for
+from zhengdun.ledger.selectors import Ledger, Listing, iter_ledger_rows, ledger_count, ledger_for
 from zhengdun.ledger.upload import read_ledger
 from zhengdun.organizations.models import Organization
 
 VIEW_PERM = "cases.view_case"
 UPLOAD_PERM = "cases.propose_case"
+EXPORT_JOB = "ledger_export"
 
 
 @dataclass(frozen=True)
@@ -62,27 +68,48 @@ def _check_view(actor: Any) -> None:
         raise NotPermitted(msg.ERR_NOT_PERMITTED_VIEW)
 
 
-def _record_export(actor: Any, ledger: Ledger, *, fmt: str) -> None:
-    phones = msg.PHONES_UNMASKED if ledger.phones_unmasked else msg.PHONES_MASKED
+def _record_export(
+    actor: Any,
+    head: xlsx.Head,
+    *,
+    fmt: str,
+    rows: int,
+    phones_unmasked: bool,
+    organizations: list[str] | None,
+) -> None:
+    """The export's audit row. A streamed export names its subtree and listing rather than
+    every organization (which would hold a province's codes in memory); that reads back the same."""
+    phones = msg.PHONES_UNMASKED if phones_unmasked else msg.PHONES_MASKED
+    after: dict[str, Any] = {
+        "export": "ledger",
+        "format": fmt,
+        "campaign": head.campaign.pk,
+        "unit": head.unit.code,
+        "listing": head.listing,
+        "rows": rows,
+        "phones_unmasked": phones_unmasked,
+    }
+    if organizations is not None:
+        after["organizations"] = organizations
     record(
         Action.EXPORT,
-        ledger.campaign,
+        head.campaign,
         actor=actor,
-        after={
-            "export": "ledger",
-            "format": fmt,
-            "campaign": ledger.campaign.pk,
-            "unit": ledger.unit.code,
-            "listing": ledger.listing,
-            "rows": len(ledger.rows),
-            "organizations": [row.organization_code for row in ledger.rows],
-            "phones_unmasked": ledger.phones_unmasked,
-        },
-        note=msg.NOTE_EXPORT.format(
-            campaign=ledger.campaign.name, unit=ledger.unit.name, rows=len(ledger.rows), phones=phones, fmt=fmt
-        ),
-        object_repr=f"台账 {ledger.campaign.name} {ledger.unit.name}",
-        org_path=ledger.unit.path,
+        after=after,
+        note=msg.NOTE_EXPORT.format(campaign=head.campaign.name, unit=head.unit.name, rows=rows, phones=phones, fmt=fmt),
+        object_repr=f"台账 {head.campaign.name} {head.unit.name}",
+        org_path=head.unit.path,
+    )
+
+
+def _record_ledger(actor: Any, ledger: Ledger, *, fmt: str) -> None:
+    _record_export(
+        actor,
+        xlsx.Head(ledger.campaign, ledger.unit, ledger.listing),
+        fmt=fmt,
+        rows=len(ledger.rows),
+        phones_unmasked=ledger.phones_unmasked,
+        organizations=[row.organization_code for row in ledger.rows],
     )
 
 
@@ -95,7 +122,7 @@ def ledger_export(
     ledger = ledger_for(actor, campaign, under=under, listing=listing)
     filled_on = on or timezone.localdate()
     data = xlsx.build(ledger, xlsx.SheetInfo(filled_by=filled_by(actor), filled_on=filled_on))
-    _record_export(actor, ledger, fmt="xlsx")
+    _record_ledger(actor, ledger, fmt="xlsx")
     return LedgerFile(data=data, file_name=xlsx.file_name(ledger, filled_on), ledger=ledger)
 
 
@@ -104,8 +131,57 @@ def ledger_export_rows(*, actor: Any, campaign: Campaign, under: Organization, l
     """The same rows for the API: a machine copy of personal data is an export too."""
     _check_view(actor)
     ledger = ledger_for(actor, campaign, under=under, listing=listing)
-    _record_export(actor, ledger, fmt="json")
+    _record_ledger(actor, ledger, fmt="json")
     return ledger
+
+
+def export_is_large(*, actor: Any, campaign: Campaign, under: Organization, listing: str = Listing.CURRENT) -> int:
+    """The number of rows when the export is to run as a job (more than EXPORT_JOB_ROWS), else 0."""
+    _check_view(actor)
+    rows = ledger_count(actor, campaign, under=under, listing=listing)
+    return rows if rows > settings.EXPORT_JOB_ROWS else 0
+
+
+def ledger_export_job(
+    *, actor: Any, campaign: Campaign, under: Organization, listing: str = Listing.CURRENT, rows: int = 0
+) -> Job:
+    """Start the export as a background job (or find the same one still running)."""
+    _check_view(actor)
+    total = rows or ledger_count(actor, campaign, under=under, listing=listing)
+    job, _created = job_enqueue(
+        kind=EXPORT_JOB,
+        key=f"campaign={campaign.pk};unit={under.pk};listing={listing};owner={actor.pk}",
+        # Each request is its own period: a new export after one is done reads the data anew,
+        # while a second click during the run finds the running one.
+        period=timezone.now().strftime("%Y%m%d%H%M%S%f"),
+        owner=actor,
+        org_path=under.path,
+        label=msg.JOB_LABEL.format(campaign=campaign.name, unit=under.name),
+        params={"campaign": campaign.pk, "unit": under.pk, "listing": listing},
+        total=total,
+    )
+    return job
+
+
+def ledger_export_to(
+    *,
+    actor: Any,
+    campaign: Campaign,
+    under: Organization,
+    out: Path,
+    listing: str = Listing.CURRENT,
+    progress: xlsx.Progress | None = None,
+    on: datetime.date | None = None,
+) -> tuple[int, str]:
+    """Stream the workbook into `out` in constant memory; returns (rows, file name). Audited."""
+    _check_view(actor)
+    head = xlsx.Head(campaign, under, listing)
+    filled_on = on or timezone.localdate()
+    rows = iter_ledger_rows(actor, campaign, under=under, listing=listing)
+    count = xlsx.write(out, head, rows, xlsx.SheetInfo(filled_by=filled_by(actor), filled_on=filled_on), progress)
+    with transaction.atomic():
+        _record_export(actor, head, fmt="xlsx", rows=count, phones_unmasked=can_see_personal_info(actor), organizations=None)
+    return count, xlsx.file_name(head, filled_on)
 
 
 def ledger_preview(*, data: bytes, campaign: Campaign, actor: Any) -> UploadPlan:

@@ -104,6 +104,16 @@ def download(request: AuthedRequest) -> HttpResponseBase:
     if chosen.campaign is None or chosen.unit is None:
         return redirect("ledger:index")
     try:
+        # A large ledger (more than EXPORT_JOB_ROWS rows) is written by a background job:
+        # its page shows the progress and, when done, the download.
+        if rows := services.export_is_large(
+            actor=request.user, campaign=chosen.campaign, under=chosen.unit, listing=chosen.listing
+        ):
+            job = services.ledger_export_job(
+                actor=request.user, campaign=chosen.campaign, under=chosen.unit, listing=chosen.listing, rows=rows
+            )
+            messages.info(request, msg.JOB_STARTED.format(rows=rows))
+            return redirect("jobs:detail", pk=job.pk)
         export = services.ledger_export(actor=request.user, campaign=chosen.campaign, under=chosen.unit, listing=chosen.listing)
     except ServiceError as exc:
         messages.error(request, exc.message)

@@ -7,4 +7,6 @@ class RectificationConfig(AppConfig):
     verbose_name = "整顿实施"
 
     def ready(self) -> None:
-        from zhengdun.rectification import guards, transitions  # noqa: F401  (register their workflow guards and effects)
+        from zhengdun.rectification import guards, jobs, transitions  # noqa: F401  (register their workflow guards and effects)
+
+        jobs.register()

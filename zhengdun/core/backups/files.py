@@ -45,13 +45,16 @@ def roots() -> list[tuple[str, Path]]:
 
 
 def _left_out() -> tuple[set[Path], list[Path]]:
-    """The secret key (kept apart), the SQLite database (copied by its own means) and
-    the backups themselves, should BACKUP_DIR be put inside the data folder."""
+    """The secret key (kept apart), the SQLite database (copied by its own means), the
+    backups themselves, should BACKUP_DIR be put inside the data folder, and the job
+    queue's file and the jobs' files: work in passing (a queue copied mid-write would not
+    even open), and exports of personal data kept only days (JOB_FILE_DAYS)."""
     files = {(Path(settings.DATA_DIR) / SECRET_KEY_FILE).resolve()}
     if connection.vendor == "sqlite":
         name = str(connection.settings_dict["NAME"])
         files |= {Path(name + suffix).resolve() for suffix in SQLITE_SIDE_FILES}
-    return files, [Path(settings.BACKUP_DIR).resolve()]
+    files |= {Path(str(settings.JOBS_SQLITE_FILE) + suffix).resolve() for suffix in SQLITE_SIDE_FILES}
+    return files, [Path(settings.BACKUP_DIR).resolve(), Path(settings.JOB_DIR).resolve()]
 
 
 def data_files(*, also_skip: Path | None = None) -> Iterator[tuple[str, Path]]:
