@@ -4,6 +4,7 @@ import threading
 import time
 
 import pytest
+from django.db import OperationalError
 
 from zhengdun.core.jobs import queue, registry
 from zhengdun.core.jobs.models import Job, JobState
@@ -31,7 +32,11 @@ registry.register("test_consumer", label="测试消费者", run=_slow)
 def _wait_until_finished(job, seconds=30.0):
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        job.refresh_from_db()
+        try:
+            job.refresh_from_db()
+        except OperationalError:  # SQLite's in-memory test database locks a table a worker is writing
+            time.sleep(0.05)
+            continue
         if job.state in (JobState.DONE, JobState.FAILED):
             return job
         time.sleep(0.05)
