@@ -11,12 +11,13 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
+from django.conf import settings
+
 from zhengdun.core.xlsx_reading import FileRejected, Header, RowError, after_header, cell_text, open_workbook
 from zhengdun.organizations.choices import Domain, Kind
 from zhengdun.organizations.models import CODE_RE, PHONE_RE
 from zhengdun.roster import messages as msg
 
-MAX_ROWS = 10_000
 NAME_MAX = 100
 SECRETARY_NAME_MAX = 50
 INCOME_LIMIT = Decimal("10000000000")  # EconomyRecord.income_wan: 12 digits, 2 after the point
@@ -44,7 +45,7 @@ KIND_BY_LABEL = {label: value for value, label in Kind.choices} | {value: value 
 DOMAIN_BY_LABEL = {label: value for value, label in Domain.choices} | {value: value for value in Domain.values}
 
 
-@dataclass
+@dataclass(slots=True)
 class RosterRow:
     """One data row; None means the cell was empty (keep what is there)."""
 
@@ -75,13 +76,16 @@ def read_roster(data: bytes) -> Roster:
 
 
 def _read_sheet(lines: Any) -> Roster:
+    # Lines arrive as tuples of values (values_only), one at a time: what stays in memory is
+    # one RosterRow per line, never openpyxl's cells.
     roster = Roster()
+    limit = settings.IMPORT_MAX_ROWS
     columns, body = after_header(lines, HEADER)
     for number, values in body:
         if all(cell_text(v) == "" for v in values):
             continue
-        if len(roster.rows) >= MAX_ROWS:
-            raise FileRejected(msg.ERR_TOO_MANY_ROWS.format(limit=MAX_ROWS))
+        if len(roster.rows) >= limit:
+            raise FileRejected(msg.ERR_TOO_MANY_ROWS.format(limit=limit))
         cells = {key: (values[index] if index < len(values) else None) for key, index in columns.items()}
         roster.rows.append(_row(number, cells, roster.errors))
     if not roster.rows:
