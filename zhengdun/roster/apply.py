@@ -13,10 +13,16 @@ codes, names, scope, own root, parents, levels), the rights are asked once
 - a new secretary of an existing organization goes through the services
   (post_end carries the support app's rules on ending a post): a handful a year.
 
-Audit: every object created or changed gets its row, as through the services,
-chained in batches (audit.services.record_many), plus one IMPORT row for the
-file: its name, SHA-256, counts and the codes created and changed (the first
-CODES_LISTED of each; the per-object rows and the file's hash name the rest).
+Audit (every change is recorded, at two grains):
+- one IMPORT row for the file: its name, SHA-256, the year, the counts, and the
+  codes created and changed (the first CODES_LISTED of each, and how many more);
+  it stands for the new organizations with their secretary and income, which
+  get no row each: a row per object cost more than the object itself, and a
+  province's import would write four rows per village;
+- a row per change to what existed before (an organization's fields, its income
+  record, its secretary through the services), as a change on its page would
+  write, so an organization's history still shows every change made to it.
+Rows are chained in batches (audit.services.record_many).
 """
 
 from __future__ import annotations
@@ -51,8 +57,10 @@ def apply_plan(*, plan: ImportPlan, actor: Actor, file_name: str, sha256: str) -
     services.require_rights(actor, *rights)
     events: list[AuditEvent] = []
     _update_orgs(updates, actor, events)
-    orgs = {item.code: item.org for item in plan.rows if item.org is not None} | _create_orgs(creates, actor, events)
-    _write_income([(orgs[i.code], i.income) for i in plan.rows if i.income is not None], plan.year, actor, events)
+    new = _create_orgs(creates)
+    orgs = {item.code: item.org for item in plan.rows if item.org is not None} | new
+    incomes = [(orgs[i.code], i.income, i.code in new) for i in plan.rows if i.income is not None]
+    _write_income(incomes, plan.year, actor, events)
     for item in updates:
         if item.secretary is not None:
             assert item.org is not None
@@ -80,7 +88,7 @@ def _update_orgs(updates: list[RowPlan], actor: Actor, events: list[AuditEvent])
         Organization.objects.bulk_update(changed, sorted(fields | {"updated_at"}), batch_size=BATCH // 4)
 
 
-def _create_orgs(creates: list[RowPlan], actor: Actor, events: list[AuditEvent]) -> dict[str, Organization]:
+def _create_orgs(creates: list[RowPlan]) -> dict[str, Organization]:
     """The new organizations by code."""
     if not creates:
         return {}
@@ -90,37 +98,38 @@ def _create_orgs(creates: list[RowPlan], actor: Actor, events: list[AuditEvent])
     today = timezone.localdate()
     people: list[Person] = []
     for item, node in zip(creates, nodes, strict=True):
-        events.append(build(Action.CREATE, node.org, actor=actor, after=snapshot(node.org)))
         if item.secretary is not None:
             people.append(Person(organization=node.org, name=item.secretary.name, phone=item.secretary.phone or ""))
     Person.objects.bulk_create(people, batch_size=BATCH)
     posts = [Post(person=p, organization=p.organization, role=PostRole.SECRETARY, started_on=today) for p in people]
     Post.objects.bulk_create(posts, batch_size=BATCH)
-    events += [build(Action.CREATE, p, actor=actor, after=snapshot(p)) for p in people]
-    events += [build(Action.CREATE, p, actor=actor, after=snapshot(p)) for p in posts]
     return {node.org.code: node.org for node in nodes}
 
 
-def _write_income(items: list[tuple[Organization, Decimal]], year: int, actor: Actor, events: list[AuditEvent]) -> None:
+def _write_income(items: list[tuple[Organization, Decimal, bool]], year: int, actor: Actor, events: list[AuditEvent]) -> None:
+    """Income per (organization, amount, organization is new); only an existing one's record is audited by itself."""
     held: dict[int, EconomyRecord] = {}
-    for batch in chunks([org.pk for org, _ in items]):
+    for batch in chunks([org.pk for org, _, is_new in items if not is_new]):
         held.update((r.organization_id, r) for r in EconomyRecord.objects.filter(organization_id__in=batch, year=year))
     new: list[EconomyRecord] = []
+    audited: list[EconomyRecord] = []  # new records of existing organizations
     changed: list[EconomyRecord] = []
-    for org, income in items:
+    for org, income, is_new in items:
         record = held.get(org.pk)
-        if record is not None:
-            record.organization = org  # the audit row hangs on it: no query per record
-        else:
-            new.append(EconomyRecord(organization=org, year=year, income_wan=income))
+        if record is None:
+            record = EconomyRecord(organization=org, year=year, income_wan=income)
+            new.append(record)
+            if not is_new:
+                audited.append(record)
             continue
+        record.organization = org  # the audit row hangs on it: no query per record
         before = {"income_wan": record.income_wan}
         record.income_wan = income
         events.append(build(Action.UPDATE, record, actor=actor, before=before, after={"income_wan": income}))
         changed.append(record)
     EconomyRecord.objects.bulk_create(new, batch_size=BATCH)
     EconomyRecord.objects.bulk_update(changed, ["income_wan"], batch_size=BATCH // 4)
-    events += [build(Action.CREATE, r, actor=actor, after=snapshot(r)) for r in new]
+    events += [build(Action.CREATE, r, actor=actor, after=snapshot(r)) for r in audited]
 
 
 def _replace_secretary(item: RowPlan, org: Organization, actor: Actor) -> None:
