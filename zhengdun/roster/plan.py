@@ -7,6 +7,7 @@ income for all existing organizations in three queries.
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -204,6 +205,7 @@ class _Context:
     secretaries: dict[int, list[Post]]
     people: dict[tuple[int, str], list[Person]]
     income: dict[int, Decimal]
+    today: datetime.date
 
     @classmethod
     def load(cls, orgs: list[Organization], rows: list[RosterRow], year: int) -> _Context:
@@ -223,7 +225,7 @@ class _Context:
             income.update(records.values_list("organization_id", "income_wan"))
         for held in secretaries.values():
             held.sort(key=_sitting_first)
-        return cls(secretaries=secretaries, people=people, income=income)
+        return cls(secretaries=secretaries, people=people, income=income, today=timezone.localdate())
 
 
 def _sitting_first(post: Post) -> tuple[bool, int, int]:
@@ -246,8 +248,7 @@ def _plan_secretary(item: RowPlan, row: RosterRow, context: _Context) -> None:
     candidates = context.people.get((item.org.pk, name), []) if item.org else []
     if phone:
         candidates = [p for p in candidates if p.phone == phone]
-    today = timezone.localdate()
-    still_open = [p for p in held if p.ended_on is None or p.ended_on > today]
+    still_open = [p for p in held if p.ended_on is None or p.ended_on > context.today]
     item.secretary = SecretaryPlan(name=name, phone=phone, end_posts=still_open, person=candidates[0] if candidates else None)
     item.changes.append(Change(LABELS["secretary_name"], sitting.name if sitting else "", name))
     if phone:
