@@ -256,6 +256,9 @@ STATICFILES_DIRS = [(prefix, path) for prefix, path in STATICFILES_DIRS if path.
 MEDIA_ROOT = DATA_DIR / "media"
 UPLOAD_DIR = DATA_DIR / "uploads"
 MAX_UPLOAD_BYTES = int(os.environ.get("MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
+# Data rows one uploaded sheet may carry (a province's roster is about 30,000); the
+# workbook guard (core/xlsx_guard.py) scales its row, cell and string limits with it.
+IMPORT_MAX_ROWS = max(1, int(os.environ.get("IMPORT_MAX_ROWS", "200000")))
 # A whole request: an upload plus its form. waitress (manage.py serve) and
 # core.body_limit refuse anything larger before it is read.
 MAX_REQUEST_BODY_BYTES = int(os.environ.get("MAX_REQUEST_BODY_BYTES", str(MAX_UPLOAD_BYTES + 1024 * 1024)))

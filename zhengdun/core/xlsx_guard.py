@@ -24,6 +24,8 @@ import zipfile
 from dataclasses import dataclass, field
 from xml.parsers import expat
 
+from django.conf import settings
+
 from zhengdun.core.errors import ServiceError
 
 MAX_PARTS = 500
@@ -32,11 +34,16 @@ MAX_PART_BYTES = 32 * 1024 * 1024
 # Sheet XML compresses 5 to 20 times; a part far beyond that is padding made to blow up.
 MAX_RATIO = 100
 RATIO_CHECKED_FROM_BYTES = 1024 * 1024
-MAX_ROWS = 20_000  # per sheet, blank rows included; a roster takes 10,000 data rows
+# Per sheet, blank rows included: the data rows an import takes, plus a title and blank lines.
+MAX_ROWS = settings.IMPORT_MAX_ROWS + 1_000
 MAX_COLUMNS = 200
-MAX_CELLS = 1_000_000  # rows x columns as openpyxl pads them, per sheet
+# Rows x columns as openpyxl pads them, per sheet: a full-height sheet of 20 columns, or a
+# shorter one as wide as MAX_COLUMNS. Read row by row, cells cost time, not memory.
+MAX_CELLS = max(1_000_000, MAX_ROWS * 20)
 MAX_TEXT_CHARS = 32_767  # Excel's own limit for one cell
-MAX_SHARED_STRINGS = 200_000
+# openpyxl holds every shared string in memory: a roster row has up to four of its own
+# (code, name, parent, secretary). MAX_PART_BYTES bounds their total size.
+MAX_SHARED_STRINGS = max(200_000, settings.IMPORT_MAX_ROWS * 4)
 # No attribute or tag of an Office part comes near this; expat holds one token whole.
 MAX_TOKEN_BYTES = 1024 * 1024
 CHUNK_BYTES = 64 * 1024

@@ -25,6 +25,7 @@ from openpyxl.workbook.workbook import Workbook
 
 from zhengdun.core.errors import ServiceError
 from zhengdun.core.xlsx_guard import WorkbookRefused, check_workbook
+from zhengdun.core.xlsx_stream import SheetUnreadable, first_sheet_values
 
 # The same words for every upload, so they live here rather than in each feature's messages.
 ERR_TOO_LARGE = "文件过大：导入文件不能超过 {limit}"
@@ -85,6 +86,28 @@ def open_workbook(data: bytes, *, not_xlsx: str, data_only: bool) -> Iterator[Wo
         yield workbook
     finally:
         workbook.close()
+
+
+def sheet_lines(data: bytes, *, not_xlsx: str) -> Iterator[tuple[Any, ...]]:
+    """The first worksheet's lines as tuples of values (what openpyxl's values_only and
+    data_only give), streamed by xlsx_stream: for imports of many rows.
+
+    Raises FileRejected as open_workbook does: the size and the guard's limits
+    now, `not_xlsx` while reading when a part is missing or malformed.
+    """
+    check_size(len(data))
+    try:
+        check_workbook(data, not_xlsx=not_xlsx)
+    except WorkbookRefused as exc:
+        raise FileRejected(exc.message) from None
+    return _lines(data, not_xlsx)
+
+
+def _lines(data: bytes, not_xlsx: str) -> Iterator[tuple[Any, ...]]:
+    try:
+        yield from first_sheet_values(data)
+    except SheetUnreadable:
+        raise FileRejected(not_xlsx) from None
 
 
 def normalize_header(value: Any) -> str:

@@ -35,9 +35,22 @@ ERR_ASSIGNMENT_ROLE = "请选择列出的岗位；联系领导、第一书记等
 ERR_REASON_REQUIRED = "联系领导调整须说明原因"
 
 
+# (permission, refusal) of each kind of write; the set-based import asks the same ones.
+ADD_ORG = ("organizations.add_organization", "您没有新建组织的权限")
+CHANGE_ORG = ("organizations.change_organization", "您没有修改组织的权限")
+ADD_PERSON = ("organizations.add_person", "您没有登记人员的权限")
+ADD_POST = ("organizations.add_post", "您没有安排任职的权限")
+
+
 def _require(actor: Actor, perm: str, message: str) -> None:
     if not actor.has_perm(perm):
         raise NotPermitted(message)
+
+
+def require_rights(actor: Actor, *rights: tuple[str, str]) -> None:
+    """Refuse unless `actor` holds every right (ADD_ORG, CHANGE_ORG, ADD_PERSON, ADD_POST)."""
+    for perm, message in rights:
+        _require(actor, perm, message)
 
 
 def _validated(obj: Any, exclude: list[str] | None = None) -> None:
@@ -114,7 +127,7 @@ def org_create(
             raise NotPermitted(ERR_ROOT_NEEDS_SUPERUSER)
     else:
         ensure_org_in_scope(actor, parent)
-        _require(actor, "organizations.add_organization", "您没有新建组织的权限")
+        _require(actor, *ADD_ORG)
     candidate = Organization(
         parent=parent,
         path="0",
@@ -156,7 +169,7 @@ def org_update(
 ) -> Organization:
     """Change the given fields; a field left out (KEEP) keeps its value, None clears a count."""
     ensure_org_in_scope(actor, org)
-    _require(actor, "organizations.change_organization", "您没有修改组织的权限")
+    _require(actor, *CHANGE_ORG)
     _check_own_root(actor, org, {"code": code, "name": name, "level": level})
     before = snapshot(org)
     values = {
@@ -210,7 +223,7 @@ def org_move(*, org: Organization, new_parent: Organization, actor: Actor) -> Or
 @transaction.atomic
 def economy_set(*, org: Organization, year: int, income_wan: Decimal, actor: Actor) -> EconomyRecord:
     ensure_org_in_scope(actor, org)
-    _require(actor, "organizations.change_organization", "您没有修改组织的权限")
+    _require(actor, *CHANGE_ORG)
     if income_wan < 0:
         raise ServiceError("集体经济收入不能为负数")
     existing = EconomyRecord.objects.filter(organization=org, year=year).first()
@@ -270,7 +283,7 @@ def person_create(
 ) -> Person:
     """Register a person; `confirm_duplicate` registers a namesake with the same phone anyway."""
     ensure_org_in_scope(actor, organization)
-    _require(actor, "organizations.add_person", "您没有登记人员的权限")
+    _require(actor, *ADD_PERSON)
     person = Person(
         organization=organization,
         name=name.strip(),
@@ -329,7 +342,7 @@ def post_assign(
     note: str = "",
 ) -> Post:
     ensure_org_in_scope(actor, organization)
-    _require(actor, "organizations.add_post", "您没有安排任职的权限")
+    _require(actor, *ADD_POST)
     # Assistance roles carry the seed-001 checks; they are assigned by the support app only.
     if role in ASSIGNMENT_ROLES:
         raise ServiceError(ERR_ASSIGNMENT_ROLE)

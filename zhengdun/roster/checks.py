@@ -7,12 +7,14 @@ codes or parent names in the file, and their siblings bearing the same names.
 from __future__ import annotations
 
 from collections import defaultdict
+from itertools import zip_longest
 from typing import Any, Literal
 
 from django.db.models import Q
 
 from zhengdun.core.scoping import scope_for
 from zhengdun.core.xlsx_reading import RowError
+from zhengdun.organizations.bulk import chunks
 from zhengdun.organizations.models import Organization
 from zhengdun.organizations.services import has_invisible_characters
 from zhengdun.roster import messages as msg
@@ -62,8 +64,13 @@ class Checked:
 
     def _load(self) -> None:
         refs = {r.parent for r in self.rows if r.parent}
-        found = Organization.objects.filter(Q(code__in=set(self.by_code) | refs) | Q(name__in=refs)).select_related("parent")
-        for org in found:
+        codes, names = sorted(set(self.by_code) | refs), sorted(refs)
+        found: dict[int, Organization] = {}
+        # A batch of codes and one of names per query: one query for a county's file.
+        for by_code, by_name in zip_longest(chunks(codes), chunks(names), fillvalue=()):
+            query = Organization.objects.filter(Q(code__in=by_code) | Q(name__in=by_name)).select_related("parent")
+            found.update((org.pk, org) for org in query)
+        for org in found.values():
             # Beside its subtree, an importer sees the line above it (its county), never its neighbours.
             above = any(root.startswith(org.path) for root in self.scope.roots)
             if not (self.scope.covers_path(org.path) or above):
@@ -156,13 +163,18 @@ class Checked:
                 seen[key] = row
         if not seen:
             return
-        siblings = Q(parent__code__in={p for p, _ in seen if p in self.db_by_code})
-        if any(p is None for p, _ in seen):
-            siblings |= Q(parent__isnull=True)
+        # Siblings named like a row, under the existing parents of the file, a batch of parents at a time.
+        parents = sorted({self.db_by_code[p].pk for p, _ in seen if p in self.db_by_code})
         names = {n for _, n in seen}
-        for code, name, parent_code in Organization.objects.filter(siblings, name__in=names).values_list(
-            "code", "name", "parent__code"
-        ):
+        clauses = [Q(parent_id__in=batch) for batch in chunks(parents)]
+        if any(p is None for p, _ in seen):
+            clauses.append(Q(parent__isnull=True))
+        found: list[tuple[str, str, str | None]] = []
+        for clause in clauses:
+            found += Organization.objects.filter(clause).values_list("code", "name", "parent__code")
+        for code, name, parent_code in found:
+            if name not in names:
+                continue
             named = seen.get((parent_code, name))
             if named is not None and named.code != code:
                 self.fail(named, msg.ERR_NAME_TAKEN.format(parent=self.parent_name(parent_code), name=name))

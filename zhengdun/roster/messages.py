@@ -47,5 +47,7 @@ ERR_SECRETARY_NAME_TOO_LONG = "书记姓名不能超过 {limit} 个字"
 SUMMARY = "新建 {created} 个，修改 {updated} 个，未变 {unchanged} 个"
 DONE = "导入完成：" + SUMMARY
 DRY_RUN = "试导入，未写入任何数据：" + SUMMARY
+ROWS_LEFT_OUT = "另有 {n} 行变更未在此列出；确认导入将写入全部变更（可用 manage.py import_orgs --dry-run 列出每一行）"
+ERRORS_LEFT_OUT = "另有 {n} 处错误未在此列出，请先修改以上错误后重新上传"
 NOTHING_TO_DO = "名册与系统中的数据一致，无需导入"
 NOTE_IMPORT = "导入组织名册“{file}”（{year} 年度集体经济收入）：" + SUMMARY

@@ -7,6 +7,7 @@ income for all existing organizations in three queries.
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -15,6 +16,7 @@ from typing import Any
 from django.utils import timezone
 
 from zhengdun.core.xlsx_reading import RowError
+from zhengdun.organizations.bulk import chunks
 from zhengdun.organizations.choices import Domain, Kind, Level, PostRole
 from zhengdun.organizations.models import EconomyRecord, Organization, Person, Post
 from zhengdun.roster.checks import Checked
@@ -203,22 +205,27 @@ class _Context:
     secretaries: dict[int, list[Post]]
     people: dict[tuple[int, str], list[Person]]
     income: dict[int, Decimal]
+    today: datetime.date
 
     @classmethod
     def load(cls, orgs: list[Organization], rows: list[RosterRow], year: int) -> _Context:
-        ids = [o.pk for o in orgs]
         secretaries: dict[int, list[Post]] = defaultdict(list)
-        posts = Post.objects.active().filter(organization_id__in=ids, role=PostRole.SECRETARY).select_related("person")
-        for post in posts:
-            secretaries[post.organization_id].append(post)
+        people: dict[tuple[int, str], list[Person]] = defaultdict(list)
+        income: dict[int, Decimal] = {}
+        names = {r.secretary_name for r in rows if r.secretary_name}
+        # A batch of organizations at a time: SQLite takes at most 32,766 parameters a query.
+        for ids in chunks([o.pk for o in orgs]):
+            posts = Post.objects.active().filter(organization_id__in=ids, role=PostRole.SECRETARY).select_related("person")
+            for post in posts:
+                secretaries[post.organization_id].append(post)
+            for person in Person.objects.filter(organization_id__in=ids).order_by("id"):
+                if person.name in names:
+                    people[(person.organization_id, person.name)].append(person)
+            records = EconomyRecord.objects.filter(organization_id__in=ids, year=year)
+            income.update(records.values_list("organization_id", "income_wan"))
         for held in secretaries.values():
             held.sort(key=_sitting_first)
-        names = {r.secretary_name for r in rows if r.secretary_name}
-        people: dict[tuple[int, str], list[Person]] = defaultdict(list)
-        for person in Person.objects.filter(organization_id__in=ids, name__in=names).order_by("id"):
-            people[(person.organization_id, person.name)].append(person)
-        records = EconomyRecord.objects.filter(organization_id__in=ids, year=year).values_list("organization_id", "income_wan")
-        return cls(secretaries=secretaries, people=people, income=dict(records))
+        return cls(secretaries=secretaries, people=people, income=income, today=timezone.localdate())
 
 
 def _sitting_first(post: Post) -> tuple[bool, int, int]:
@@ -241,8 +248,7 @@ def _plan_secretary(item: RowPlan, row: RosterRow, context: _Context) -> None:
     candidates = context.people.get((item.org.pk, name), []) if item.org else []
     if phone:
         candidates = [p for p in candidates if p.phone == phone]
-    today = timezone.localdate()
-    still_open = [p for p in held if p.ended_on is None or p.ended_on > today]
+    still_open = [p for p in held if p.ended_on is None or p.ended_on > context.today]
     item.secretary = SecretaryPlan(name=name, phone=phone, end_posts=still_open, person=candidates[0] if candidates else None)
     item.changes.append(Change(LABELS["secretary_name"], sitting.name if sitting else "", name))
     if phone:

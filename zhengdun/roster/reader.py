@@ -11,12 +11,13 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
-from zhengdun.core.xlsx_reading import FileRejected, Header, RowError, after_header, cell_text, open_workbook
+from django.conf import settings
+
+from zhengdun.core.xlsx_reading import FileRejected, Header, RowError, after_header, cell_text, sheet_lines
 from zhengdun.organizations.choices import Domain, Kind
 from zhengdun.organizations.models import CODE_RE, PHONE_RE
 from zhengdun.roster import messages as msg
 
-MAX_ROWS = 10_000
 NAME_MAX = 100
 SECRETARY_NAME_MAX = 50
 INCOME_LIMIT = Decimal("10000000000")  # EconomyRecord.income_wan: 12 digits, 2 after the point
@@ -42,9 +43,10 @@ LABELS = HEADER.labels
 
 KIND_BY_LABEL = {label: value for value, label in Kind.choices} | {value: value for value in Kind.values}
 DOMAIN_BY_LABEL = {label: value for value, label in Domain.choices} | {value: value for value in Domain.values}
+KIND_LABELS, DOMAIN_LABELS = [str(label) for label in Kind.labels], [str(label) for label in Domain.labels]
 
 
-@dataclass
+@dataclass(slots=True)
 class RosterRow:
     """One data row; None means the cell was empty (keep what is there)."""
 
@@ -70,18 +72,20 @@ class Roster:
 
 def read_roster(data: bytes) -> Roster:
     """Parse the first worksheet. Raises FileRejected when the file is unusable."""
-    with open_workbook(data, not_xlsx=msg.ERR_NOT_XLSX, data_only=True) as workbook:
-        return _read_sheet(workbook.worksheets[0].iter_rows(values_only=True))
+    return _read_sheet(sheet_lines(data, not_xlsx=msg.ERR_NOT_XLSX))
 
 
 def _read_sheet(lines: Any) -> Roster:
+    # Lines arrive as tuples of values, streamed (core/xlsx_stream.py): what stays in
+    # memory is one RosterRow per line and the shared strings, never a cell object.
     roster = Roster()
+    limit = settings.IMPORT_MAX_ROWS
     columns, body = after_header(lines, HEADER)
     for number, values in body:
         if all(cell_text(v) == "" for v in values):
             continue
-        if len(roster.rows) >= MAX_ROWS:
-            raise FileRejected(msg.ERR_TOO_MANY_ROWS.format(limit=MAX_ROWS))
+        if len(roster.rows) >= limit:
+            raise FileRejected(msg.ERR_TOO_MANY_ROWS.format(limit=limit))
         cells = {key: (values[index] if index < len(values) else None) for key, index in columns.items()}
         roster.rows.append(_row(number, cells, roster.errors))
     if not roster.rows:
@@ -107,8 +111,8 @@ def _row(number: int, cells: dict[str, Any], errors: list[RowError]) -> RosterRo
     elif len(row.name) > NAME_MAX:
         fail(msg.ERR_NAME_TOO_LONG.format(limit=NAME_MAX))
     row.parent = cell_text(cells.get("parent"))
-    row.kind = _choice(cells.get("kind"), KIND_BY_LABEL, msg.ERR_KIND_UNKNOWN, Kind.labels, fail)
-    row.domain = _choice(cells.get("domain"), DOMAIN_BY_LABEL, msg.ERR_DOMAIN_UNKNOWN, Domain.labels, fail)
+    row.kind = _choice(cells.get("kind"), KIND_BY_LABEL, msg.ERR_KIND_UNKNOWN, KIND_LABELS, fail)
+    row.domain = _choice(cells.get("domain"), DOMAIN_BY_LABEL, msg.ERR_DOMAIN_UNKNOWN, DOMAIN_LABELS, fail)
     for key in COUNT_FIELDS:
         setattr(row, key, _count(cells.get(key), LABELS[key], fail))
     row.income = _income(cells.get("income"), fail)

@@ -27,11 +27,19 @@ from zhengdun.roster.services import (
 from zhengdun.roster.template import TEMPLATE_FILE_NAME, build_template
 
 ERR_EXPIRED = "导入文件已过期或不存在，请重新上传"
+# A province's file changes tens of thousands of rows: the page lists the first ones, the
+# summary counts all, and `manage.py import_orgs --dry-run` prints every one.
+PREVIEW_ROWS = 200
 
 
 def _preview(request: HttpRequest, plan: ImportPlan, *, file_name: str, token: str = "") -> HttpResponse:
+    changed, errors = plan.changed_rows, plan.errors
     context = {
         "plan": plan,
+        "changed_rows": changed[:PREVIEW_ROWS],
+        "errors": errors[:PREVIEW_ROWS],
+        "rows_left_out": msg.ROWS_LEFT_OUT.format(n=len(changed) - PREVIEW_ROWS) if len(changed) > PREVIEW_ROWS else "",
+        "errors_left_out": msg.ERRORS_LEFT_OUT.format(n=len(errors) - PREVIEW_ROWS) if len(errors) > PREVIEW_ROWS else "",
         "file_name": file_name,
         "token": token,
         "rejected": msg.ERR_REJECTED.format(n=len(plan.errors)),
