@@ -63,19 +63,9 @@ def test_a_lock_is_audited_once(limits, town1):
 
 
 def test_the_lockout_follows_the_security_policy(limits, secadmin, town1):
-    from zhengdun.accounts.security.services import policy_update
+    from tests.accounts.policy_support import set_policy
 
-    policy_update(
-        actor=secadmin,
-        version=0,
-        password_max_age_days=90,
-        password_history_count=5,
-        lockout_failure_limit=4,
-        lockout_minutes=90,
-        address_failure_limit=50,
-        second_factor_for_everyone=False,
-        idle_minutes=30,
-    )
+    set_policy(secadmin, lockout_failure_limit=4, lockout_minutes=90, address_failure_limit=50)
     client = _from(GUESSER)
     for _ in range(3):
         _sign_in(client, "town1", WRONG)

@@ -11,8 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.accounts.policy_support import set_policy
 from zhengdun.accounts.security.models import UserSession
-from zhengdun.accounts.security.services import policy_update
 from zhengdun.accounts.security.signals import SEEN
 from zhengdun.audit.models import AuditEvent
 
@@ -78,17 +78,7 @@ def test_a_password_change_ends_the_other_sessions(town1):
 
 
 def test_a_session_ends_after_the_policys_idle_limit(secadmin, town1):
-    policy_update(
-        actor=secadmin,
-        version=0,
-        password_max_age_days=90,
-        password_history_count=5,
-        lockout_failure_limit=5,
-        lockout_minutes=15,
-        address_failure_limit=30,
-        second_factor_for_everyone=False,
-        idle_minutes=5,
-    )
+    set_policy(secadmin, idle_minutes=5)
     client = _signed_in("town1", "10.1.2.3", "办公室")
     assert client.get("/").status_code == 200
     session = client.session
@@ -121,17 +111,7 @@ def test_two_reads_within_a_minute_write_nothing(town1):
 
 
 def _idle_policy(secadmin, *, version: int, idle_minutes: int) -> None:
-    policy_update(
-        actor=secadmin,
-        version=version,
-        password_max_age_days=90,
-        password_history_count=5,
-        lockout_failure_limit=5,
-        lockout_minutes=15,
-        address_failure_limit=30,
-        second_factor_for_everyone=False,
-        idle_minutes=idle_minutes,
-    )
+    set_policy(secadmin, version=version, idle_minutes=idle_minutes)
 
 
 def test_a_read_a_minute_later_moves_the_session_and_its_cookie_forward(secadmin, town1):
