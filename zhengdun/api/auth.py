@@ -41,10 +41,11 @@ class TokenAuth(HttpBearer):
     counts against its address (429 past the limit); a read-only token may only read (403)."""
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        token_guard.refuse_if_throttled(client_ip(request))
+        address = client_ip(request)
+        token_guard.refuse_if_throttled(address)
         found = ApiToken.find(token)
         if found is None or not found.user.is_active:
-            token_guard.record_failure(token)
+            token_guard.record_failure(token, address)
             return None
         _refuse_separated_admin(found.user)
         token_guard.refuse_if_read_only(access=found.access, method=request.method or "GET")

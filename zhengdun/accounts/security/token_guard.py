@@ -1,17 +1,18 @@
 """Failed access-token attempts: each one is audited, and an address that sent
 API_TOKEN_FAILURE_LIMIT bad tokens within the lockout time is refused until it runs out.
 
-The audit trail is the count: every worker process and every database sees the same rows."""
+The count is core.ratelimit's, which every worker process shares (the database, or Redis):
+checking it on every token request reads one small counter row, not the audit trail."""
 
 from __future__ import annotations
 
 from django.conf import settings
-from django.utils import timezone
 
 from zhengdun.accounts import policy
 from zhengdun.accounts.templatetags.accounts import duration_zh
-from zhengdun.audit.models import Action, AuditEvent
+from zhengdun.audit.models import Action
 from zhengdun.audit.services import record
+from zhengdun.core import ratelimit
 from zhengdun.core.errors import NotPermitted, ServiceError
 
 NOTE_BAD_TOKEN = "访问令牌无效、已过期或已吊销"
@@ -24,17 +25,18 @@ class TokenThrottled(ServiceError):
     status = 429
 
 
-def failures_from(ip_address: str) -> int:
-    since = timezone.now() - policy.current().lockout
-    return AuditEvent.objects.filter(action=Action.LOGIN_FAILED, note=NOTE_BAD_TOKEN, client_ip=ip_address, at__gte=since).count()
+def _key(ip_address: str) -> str:
+    return f"token-failure:{ip_address}"
 
 
 def refuse_if_throttled(ip_address: str) -> None:
-    if failures_from(ip_address) >= settings.API_TOKEN_FAILURE_LIMIT:
-        raise TokenThrottled(ERR_THROTTLED.format(duration=duration_zh(policy.current().lockout)))
+    lockout = policy.current().lockout
+    if ratelimit.exceeded(_key(ip_address), settings.API_TOKEN_FAILURE_LIMIT, lockout):
+        raise TokenThrottled(ERR_THROTTLED.format(duration=duration_zh(lockout)))
 
 
-def record_failure(token: str) -> None:
+def record_failure(token: str, ip_address: str) -> None:
+    ratelimit.hit(_key(ip_address), settings.API_TOKEN_FAILURE_LIMIT, policy.current().lockout)
     # The tail only: the trail never holds a usable secret.
     shown = f"访问令牌 …{token[-4:]}" if len(token) > 12 else "访问令牌"
     record(Action.LOGIN_FAILED, None, object_repr=shown, note=NOTE_BAD_TOKEN)
