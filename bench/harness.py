@@ -34,6 +34,7 @@ import threading
 import time
 import urllib.parse
 import urllib.request
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -425,11 +426,11 @@ def main() -> None:
     parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--database-url", default=nation.PG_URL)
     parser.add_argument("--data-dir", type=Path)
-    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--port", type=int, default=8765 + zlib.crc32(nation.CHECKOUT.encode()) % 200)
     parser.add_argument("--no-build", action="store_true")
     parser.add_argument("--import-rows", type=int, default=1000, help="rows of the roster import measured (the cap is 10,000)")
     args = parser.parse_args()
-    data_dir = args.data_dir or Path(f"/tmp/zd-bench-{args.scale}-{args.database}")
+    data_dir = args.data_dir or nation.default_data_dir(args.scale, args.database)
     build_log = "reused the previous build"
     if not args.no_build:
         cmd = [sys.executable, "bench/nation.py", "build", "--scale", args.scale, "--database", args.database]

@@ -3,8 +3,9 @@
     .venv/bin/python bench/nation.py build --scale county|province|nation --database sqlite|postgres [--data-dir DIR]
     .venv/bin/python bench/nation.py check --database sqlite|postgres [--data-dir DIR]
 
-SQLite writes `DIR/zhengdun.sqlite3` (default /tmp/zd-bench-<scale>); PostgreSQL writes into
-`zd_bench` on 127.0.0.1 (or --database-url), which the build drops and creates first.
+SQLite writes `DIR/zhengdun.sqlite3` (default /tmp/zd-bench-<checkout>-<scale>-sqlite); PostgreSQL writes into
+`zd_bench_<checkout>` on 127.0.0.1 (or --database-url), which the build drops and creates first
+(<checkout> is the name of the directory the repository is checked out in).
 
 The tree: one nation root > provinces > cities > counties > townships (one in five a
 sub-district with communities) > villages, written with explicit ids and treebeard's
@@ -23,6 +24,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import os
+import re
 import shutil
 import sys
 import time
@@ -33,7 +35,10 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-PG_URL = "postgres://postgres@127.0.0.1:5432/zd_bench"
+# Each checkout has its own scratch data (several worktrees may benchmark at once):
+# the database and directory names carry the checkout's directory name.
+CHECKOUT = re.sub(r"[^a-z0-9_]", "_", ROOT.name.lower())
+PG_URL = f"postgres://postgres@127.0.0.1:5432/zd_bench_{CHECKOUT}"
 PASSWORD = "Bench#2026-zhengdun"
 STEP = 4
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -572,6 +577,10 @@ def check() -> list[str]:
     return problems
 
 
+def default_data_dir(scale: str, database: str) -> Path:
+    return Path(f"/tmp/zd-bench-{CHECKOUT}-{scale}-{database}")
+
+
 def configure(database: str, data_dir: Path, database_url: str) -> None:
     """Point Django at the bench database; call before django.setup()."""
     sys.path.insert(0, str(ROOT))
@@ -607,7 +616,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--database-url", default=PG_URL)
     parser.add_argument("--data-dir", type=Path)
     args = parser.parse_args(argv)
-    data_dir = args.data_dir or Path(f"/tmp/zd-bench-{args.scale}-{args.database}")
+    data_dir = args.data_dir or default_data_dir(args.scale, args.database)
     configure(args.database, data_dir, args.database_url)
     if args.command == "build":
         reset_database(args.database, data_dir)
